@@ -1,0 +1,55 @@
+/* netdev-provider.h - the interface every port type implements.
+ *
+ * netdev.c owns 'struct netdev' (name, type, counters) and dispatches to a
+ * 'struct netdev_class'.  A provider allocates its own state in 'construct'
+ * and hangs it off netdev->priv.  One file per provider: netdev-afpacket.c
+ * (AF_PACKET TPACKET_V3 I/O, used by system, veth and tap), netdev-veth.c,
+ * netdev-tap.c, netdev-internal.c. */
+#ifndef PB_NETDEV_PROVIDER_H
+#define PB_NETDEV_PROVIDER_H
+
+#include <stdatomic.h>
+
+#include "netdev/netdev.h"
+
+struct netdev_counters {
+	_Atomic uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
+	_Atomic uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
+};
+
+struct netdev {
+	char name[16];
+	const struct netdev_class *class;
+	int ifindex;
+	void *priv; /* provider state */
+	struct netdev_counters counters;
+};
+
+struct netdev_class {
+	const char *type;
+
+	/* Checks type-specific arguments (e.g. veth needs 'peer').  May be NULL
+	 * when the type takes no options.  0 or -EINVAL with 'err' filled. */
+	int (*check)(const struct netdev_args *args, struct errmsg *err);
+
+	/* Creates or attaches the device and its I/O.  On failure undoes all of
+	 * its own work and returns -errno with 'err' filled.  Required. */
+	int (*construct)(struct netdev *dev, const struct netdev_args *args, unsigned int flags,
+			 struct errmsg *err);
+
+	/* Frees provider state; deletes the kernel device it created iff
+	 * 'remove'.  Required. */
+	void (*destruct)(struct netdev *dev, bool remove);
+
+	/* See netdev_rx_batch / netdev_tx_batch / netdev_get_fd.  Required.
+	 * Providers update dev->counters themselves. */
+	int (*rx_batch)(struct netdev *dev, struct pkt_batch *batch);
+	int (*tx_batch)(struct netdev *dev, struct pkt *const *pkts, int n);
+	int (*get_fd)(const struct netdev *dev);
+
+	/* Adds kernel-side drop counters (e.g. TPACKET ring drops) to 'stats'.
+	 * May be NULL. */
+	void (*get_stats)(const struct netdev *dev, struct netdev_stats *stats);
+};
+
+#endif
