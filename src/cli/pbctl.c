@@ -1,1 +1,294 @@
-/* placeholder: being written */
+/* pbctl.c - pbctl's entry point: global options, the command table and its
+ * dispatch, and the commands that need no daemon state (help, version). */
+#include "cli/pbctl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PB_VERSION
+#define PB_VERSION "unknown"
+#endif
+
+#define PBCTL_DEFAULT_TIMEOUT_MS 10000
+
+static int cmd_help(struct pbctl_ctx *ctx, int argc, char **argv);
+static int cmd_version(struct pbctl_ctx *ctx, int argc, char **argv);
+
+const struct pbctl_command pbctl_commands[] = {
+        {"Bridges", "add-br", "BRIDGE", "create a bridge", NULL, 1, 1, cmd_add_br},
+        {"Bridges", "del-br", "BRIDGE", "delete a bridge and all of its ports", NULL, 1, 1,
+         cmd_del_br},
+        {"Bridges", "list-br", "", "print the bridge names, one per line", NULL, 0, 0, cmd_list_br},
+        {"Bridges", "show", "", "show every bridge and its ports", NULL, 0, 0, cmd_show},
+        {"Bridges", "set", "bridge BRIDGE KEY=VALUE...", "change bridge settings",
+         "Keys: mac-aging=SECONDS (10..1000000), mac-table-size=N (1..1048576),\n"
+         "datapath=socket.",
+         3, -1, cmd_set},
+        {"Ports", "add-port", "BRIDGE PORT [KEY=VALUE]...", "add a port to a bridge",
+         "Keys: type=system|tap|internal|veth (default system: an existing device),\n"
+         "peer=NAME (veth only, required there), netns=NS (veth only: the peer's\n"
+         "namespace), ofport=N (1..65279; default the lowest free number).",
+         2, -1, cmd_add_port},
+        {"Ports", "del-port", "BRIDGE PORT", "remove a port from a bridge", NULL, 2, 2,
+         cmd_del_port},
+        {"Ports", "list-ports", "BRIDGE", "print a bridge's port names, one per line", NULL, 1, 1,
+         cmd_list_ports},
+        {"Ports", "dump-ports", "BRIDGE", "print packet counters of a bridge's ports", NULL, 1, 1,
+         cmd_dump_ports},
+        {"MAC learning", "fdb-show", "BRIDGE", "print a bridge's learned MAC addresses", NULL, 1, 1,
+         cmd_fdb_show},
+        {"MAC learning", "fdb-flush", "BRIDGE", "forget a bridge's learned MAC addresses", NULL, 1,
+         1, cmd_fdb_flush},
+        {"Other", "version", "", "print the versions of pbctl and patchbayd", NULL, 0, 0,
+         cmd_version},
+        {"Other", "help", "[COMMAND]", "print this help, or a command's", NULL, 0, 1, cmd_help},
+        {NULL, NULL, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const struct pbctl_command *find_command(const char *name)
+{
+	for (const struct pbctl_command *cmd = pbctl_commands; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	return NULL;
+}
+
+static void print_usage(FILE *stream)
+{
+	const char *group = NULL;
+
+	fprintf(stream, "Usage: pbctl [OPTION]... COMMAND [ARG]...\n"
+	                "Configure and inspect the Patchbay virtual switch through patchbayd.\n");
+	for (const struct pbctl_command *cmd = pbctl_commands; cmd->name; cmd++) {
+		char *synopsis = xasprintf("%s%s%s", cmd->name, *cmd->args ? " " : "", cmd->args);
+
+		if (!group || strcmp(group, cmd->group)) {
+			group = cmd->group;
+			fprintf(stream, "\n%s:\n", group);
+		}
+		fprintf(stream, "  %-36s %s\n", synopsis, cmd->summary);
+		free(synopsis);
+	}
+	fprintf(stream,
+	        "\nOptions (allowed anywhere on the line):\n"
+	        "  --socket PATH     patchbayd's socket (default: $PATCHBAY_SOCKET, else\n"
+	        "                    " RPC_DEFAULT_SOCKET ")\n"
+	        "  --timeout SECS    wait at most SECS seconds for the daemon (default 10)\n"
+	        "  -j, --json        print the daemon's result as one line of JSON\n"
+	        "  -p, --pretty      print the daemon's result as indented JSON\n"
+	        "  -h, --help        print this help, or the command's\n"
+	        "\nExit status: 0 success, 1 error, 2 usage error.\n");
+}
+
+static void print_command_help(const struct pbctl_command *cmd)
+{
+	printf("Usage: pbctl %s%s%s\n%c%s.\n", cmd->name, *cmd->args ? " " : "", cmd->args,
+	       cmd->summary[0] - 'a' + 'A', cmd->summary + 1);
+	if (cmd->details)
+		printf("%s\n", cmd->details);
+}
+
+static int cmd_help(struct pbctl_ctx *ctx, int argc, char **argv)
+{
+	const struct pbctl_command *cmd;
+
+	if (!argc) {
+		print_usage(stdout);
+		return PBCTL_EXIT_OK;
+	}
+	cmd = find_command(argv[0]);
+	if (!cmd)
+		return pbctl_usage_error(ctx, "unknown command '%s'", argv[0]);
+	print_command_help(cmd);
+	return PBCTL_EXIT_OK;
+}
+
+static int cmd_version(struct pbctl_ctx *ctx, int argc, char **argv)
+{
+	json_t *result = NULL, *daemon_version = NULL, *out;
+	int status;
+
+	if (ctx->format == OUTPUT_TEXT) {
+		printf("pbctl %s\n", PB_VERSION);
+		fflush(stdout);
+	}
+	status = pbctl_call(ctx, "version", NULL, &result);
+	if (!status) {
+		daemon_version = json_object_get(result, "version");
+		if (!json_is_string(daemon_version)) {
+			status = output_bad_reply("no version");
+			daemon_version = NULL;
+		}
+	}
+	if (ctx->format == OUTPUT_TEXT) {
+		if (daemon_version)
+			printf("patchbayd %s\n", json_string_value(daemon_version));
+	} else {
+		out = json_pack("{s:s, s:O?}", "client", PB_VERSION, "daemon", daemon_version);
+		output_json(ctx->format, out);
+		json_decref(out);
+	}
+	json_decref(result);
+	return status;
+}
+
+/* Usage errors that are not about one command's operands. */
+static int usage_error(const char *fmt, ...) PB_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pbctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; try 'pbctl help'\n", stderr);
+	return PBCTL_EXIT_USAGE;
+}
+
+/* Matches "--NAME VALUE" and "--NAME=VALUE" at argv[*i]; on a match stores
+ * the value (or NULL if missing) in '*value' and advances '*i' past it. */
+static bool match_long_value(const char *name, int argc, char **argv, int *i, const char **value)
+{
+	const char *arg = argv[*i] + 2;
+	size_t len = strlen(name);
+
+	if (strncmp(arg, name, len) || (arg[len] && arg[len] != '='))
+		return false;
+	if (arg[len] == '=')
+		*value = arg + len + 1;
+	else
+		*value = *i + 1 < argc ? argv[++*i] : NULL;
+	return true;
+}
+
+struct global_opts {
+	bool json, pretty, help;
+};
+
+/* Parses one option argv[*i] (which starts with '-').  Returns 0 or a usage
+ * exit status. */
+static int parse_option(struct pbctl_ctx *ctx, struct global_opts *opts, int argc, char **argv,
+                        int *i)
+{
+	const char *arg = argv[*i], *value;
+	uint64_t secs;
+
+	if (arg[1] != '-') {
+		/* Short options may be bundled: -jp. */
+		for (const char *c = arg + 1; *c; c++) {
+			if (*c == 'j')
+				opts->json = true;
+			else if (*c == 'p')
+				opts->pretty = true;
+			else if (*c == 'h')
+				opts->help = true;
+			else
+				return usage_error("unknown option '%s'", arg);
+		}
+		return 0;
+	}
+	if (!strcmp(arg, "--json")) {
+		opts->json = true;
+	} else if (!strcmp(arg, "--pretty")) {
+		opts->pretty = true;
+	} else if (!strcmp(arg, "--help")) {
+		opts->help = true;
+	} else if (match_long_value("socket", argc, argv, i, &value)) {
+		if (!value || !*value)
+			return usage_error("option '%s' needs a PATH", arg);
+		ctx->socket_path = value;
+	} else if (match_long_value("timeout", argc, argv, i, &value)) {
+		if (!value || parse_uint(value, 1, 3600, &secs))
+			return usage_error("option '%s' needs SECS, 1..3600", arg);
+		ctx->timeout_ms = (int)secs * 1000;
+	} else {
+		return usage_error("unknown option '%s'", arg);
+	}
+	return 0;
+}
+
+/* Names the first missing operand after 'given' ones, from the synopsis. */
+static int missing_operand(const struct pbctl_ctx *ctx, int given)
+{
+	const char *p = ctx->cmd->args;
+	size_t len;
+
+	for (int i = 0; i < given && p; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p || !*p)
+		return pbctl_usage_error(ctx, "missing arguments");
+	len = strcspn(p, " ");
+	return pbctl_usage_error(ctx, "missing %.*s", (int)len, p);
+}
+
+static int run(int argc, char **argv)
+{
+	struct pbctl_ctx ctx = {.socket_path = getenv("PATCHBAY_SOCKET"),
+	                        .timeout_ms = PBCTL_DEFAULT_TIMEOUT_MS};
+	struct global_opts opts = {false, false, false};
+	char **operands = xcalloc((size_t)argc + 1, sizeof(*operands));
+	bool end_of_options = false;
+	int n = 0, status = 0;
+
+	if (!ctx.socket_path || !*ctx.socket_path)
+		ctx.socket_path = RPC_DEFAULT_SOCKET;
+	for (int i = 1; i < argc && !status; i++) {
+		if (end_of_options || argv[i][0] != '-' || !argv[i][1])
+			operands[n++] = argv[i];
+		else if (!strcmp(argv[i], "--"))
+			end_of_options = true;
+		else
+			status = parse_option(&ctx, &opts, argc, argv, &i);
+	}
+	if (status)
+		goto out;
+	ctx.format = opts.pretty ? OUTPUT_JSON_PRETTY : opts.json ? OUTPUT_JSON : OUTPUT_TEXT;
+
+	if (!n) {
+		if (opts.help) {
+			print_usage(stdout);
+			goto out;
+		}
+		status = usage_error("missing command");
+		goto out;
+	}
+	ctx.cmd = find_command(operands[0]);
+	if (!ctx.cmd) {
+		status = usage_error("unknown command '%s'", operands[0]);
+		goto out;
+	}
+	if (opts.help) {
+		print_command_help(ctx.cmd);
+		goto out;
+	}
+	if (n - 1 < ctx.cmd->min_args)
+		status = missing_operand(&ctx, n - 1);
+	else if (ctx.cmd->max_args >= 0 && n - 1 > ctx.cmd->max_args)
+		status = pbctl_usage_error(&ctx, "unexpected argument '%s'",
+		                           operands[1 + ctx.cmd->max_args]);
+	else
+		status = ctx.cmd->run(&ctx, n - 1, operands + 1);
+	rpc_client_close(ctx.rpc);
+out:
+	free(operands);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	int status = run(argc, argv);
+
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "pbctl: cannot write output: %s\n", strerror(errno));
+		status = PBCTL_EXIT_ERROR;
+	}
+	return status;
+}

@@ -132,16 +132,15 @@ uint64_t time_msec(void)
 
 int eth_addr_parse(const char *s, uint8_t mac[6])
 {
-	unsigned int b[6];
-	char tail;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6)
-		return -EINVAL;
+	/* Exactly "xx:xx:xx:xx:xx:xx": sscanf's %x would also take signs and
+	 * blanks, so check every character first. */
 	if (strlen(s) != 17)
 		return -EINVAL;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+			return -EINVAL;
 	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
+		mac[i] = (uint8_t)strtoul((char[3]){s[3 * i], s[3 * i + 1], 0}, NULL, 16);
 	return 0;
 }
 

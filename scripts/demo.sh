@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# demo.sh - build Patchbay and show it switching: two network namespaces joined by bridge br0
+# through veth ports ping each other.  Everything it creates (daemon, namespaces, devices,
+# temp files) is removed on exit.  Run as root on Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "demo: needs root (network namespaces and veth devices)" >&2
+	exit 1
+fi
+
+bash scripts/deps.sh
+BUILD=${PB_BUILD:-build}
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD"
+ninja -C "$BUILD"
+
+PATCHBAYD=$BUILD/src/daemon/patchbayd
+PBCTL=$BUILD/src/cli/pbctl
+TMP=$(mktemp -d /tmp/pbdemo.XXXXXX)
+P=pbdemo-  # every namespace and device of the demo starts with this
+NS1=${P}ns1 NS2=${P}ns2
+
+cleanup() {
+	local rc=$?
+	set +e
+	if [ -s "$TMP/patchbayd.pid" ]; then
+		pid=$(cat "$TMP/patchbayd.pid")
+		kill "$pid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null
+	fi
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$P"); do ip netns del "$ns"; done
+	for dev in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep "^$P"); do
+		ip link del dev "$dev" 2>/dev/null
+	done
+	if [ $rc -ne 0 ] && [ -f "$TMP/patchbayd.log" ]; then
+		echo "--- patchbayd log ---" >&2
+		tail -n 30 "$TMP/patchbayd.log" >&2
+	fi
+	rm -rf "$TMP"
+	if [ $rc -eq 0 ]; then echo "demo: OK (cleaned up)"; else echo "demo: FAILED" >&2; fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pbctl() {
+	echo "+ pbctl $*"
+	"$PBCTL" --socket "$TMP/pb.sock" "$@"
+}
+
+echo "== starting patchbayd (files in $TMP)"
+"$PATCHBAYD" --db "$TMP/conf.json" --socket "$TMP/pb.sock" --pidfile "$TMP/patchbayd.pid" \
+	--log-file "$TMP/patchbayd.log" --detach
+
+# A /24 the host does not use itself: each switch port is also a device of the root
+# namespace, whose stack would answer ARP there for the host's own addresses.
+NET=
+for n in 198.18.213 10.213.37 172.31.213; do
+	if ! ip -4 -o addr show | grep -q "inet $n\."; then
+		NET=$n
+		break
+	fi
+done
+[ -n "$NET" ] || { echo "demo: no free address range" >&2; exit 1; }
+
+echo "== bridge br0 with two namespaces on veth ports"
+ip netns add "$NS1"
+ip netns add "$NS2"
+pbctl add-br br0
+pbctl add-port br0 ${P}p1 type=veth peer=${P}p1n netns="$NS1"
+pbctl add-port br0 ${P}p2 type=veth peer=${P}p2n netns="$NS2"
+ip -n "$NS1" addr add $NET.1/24 dev ${P}p1n
+ip -n "$NS2" addr add $NET.2/24 dev ${P}p2n
+ip -n "$NS1" link set ${P}p1n up
+ip -n "$NS2" link set ${P}p2n up
+
+echo "== $NS1 ($NET.1) pings $NS2 ($NET.2) through br0"
+ip netns exec "$NS1" ping -c 3 -i 0.2 -w 10 $NET.2
+
+echo "== state"
+pbctl show
+pbctl dump-ports br0
+pbctl fdb-show br0

@@ -1,0 +1,302 @@
+/* config-json.c - the configuration document <-> 'struct config': strict
+ * parsing with errors that name the offending place, and serialization. */
+#include "daemon/config-store.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fails if 'obj' has a key not in the NULL-terminated 'allowed'. */
+static int check_keys(json_t *obj, const char *const *allowed, const char *where,
+                      struct errmsg *err)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(obj, key, value)
+	{
+		size_t i;
+
+		for (i = 0; allowed[i]; i++)
+			if (!strcmp(key, allowed[i]))
+				break;
+		if (!allowed[i])
+			return errmsg_set(err, -EINVAL, "%s%sunknown key '%.64s'", where,
+			                  *where ? ": " : "", key);
+	}
+	return 0;
+}
+
+/* Gets the optional string member 'key' of 'obj' into '*out' (NULL when
+ * absent).  'required' makes absence an error. */
+static int get_string(json_t *obj, const char *key, bool required, const char *where,
+                      const char **out, struct errmsg *err)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (!v) {
+		if (required)
+			return errmsg_set(err, -EINVAL, "%s%s%s: missing", where, *where ? "." : "",
+			                  key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return errmsg_set(err, -EINVAL, "%s%s%s: expected a string", where,
+		                  *where ? "." : "", key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* Gets integer member 'key' in [min, max]; absent leaves '*out' alone
+ * unless 'required'. */
+static int get_uint(json_t *obj, const char *key, bool required, uint64_t min, uint64_t max,
+                    const char *where, uint64_t *out, struct errmsg *err)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v) {
+		if (required)
+			return errmsg_set(err, -EINVAL, "%s.%s: missing", where, key);
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    (uint64_t)json_integer_value(v) < min || (uint64_t)json_integer_value(v) > max)
+		return errmsg_set(err, -EINVAL, "%s.%s: expected an integer %llu..%llu", where, key,
+		                  (unsigned long long)min, (unsigned long long)max);
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static int check_name(const char *name, const char *where, const char *key, struct errmsg *err)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "%s.%s", where, key);
+	return name_check(name, what, err);
+}
+
+static int parse_port(struct config *cfg, struct config_bridge *br, json_t *jp, const char *where,
+                      struct errmsg *err)
+{
+	static const char *const keys[] = {"name", "ofport", "type", "peer", "netns", NULL};
+	const char *name, *type, *peer, *netns;
+	struct config_bridge *other_br;
+	struct config_port *other;
+	uint64_t ofport = 0;
+	int error;
+
+	if (!json_is_object(jp))
+		return errmsg_set(err, -EINVAL, "%s: expected an object", where);
+	if ((error = check_keys(jp, keys, where, err)) ||
+	    (error = get_string(jp, "name", true, where, &name, err)) ||
+	    (error = check_name(name, where, "name", err)) ||
+	    (error = get_uint(jp, "ofport", true, 1, CONFIG_OFPORT_MAX, where, &ofport, err)) ||
+	    (error = get_string(jp, "type", true, where, &type, err)) ||
+	    (error = get_string(jp, "peer", false, where, &peer, err)) ||
+	    (error = get_string(jp, "netns", false, where, &netns, err)))
+		return error;
+	if (!config_port_type_valid(type))
+		return errmsg_set(err, -EINVAL,
+		                  "%s.type: unknown port type '%.32s' (allowed: system, veth, tap, "
+		                  "internal)",
+		                  where, type);
+	if (strcmp(type, "veth")) {
+		if (peer)
+			return errmsg_set(err, -EINVAL, "%s.peer: only allowed with type veth",
+			                  where);
+		if (netns)
+			return errmsg_set(err, -EINVAL, "%s.netns: only allowed with type veth",
+			                  where);
+	} else {
+		if (!peer)
+			return errmsg_set(err, -EINVAL, "%s.peer: missing (required for type veth)",
+			                  where);
+		if ((error = check_name(peer, where, "peer", err)))
+			return error;
+		if (netns && (error = check_name(netns, where, "netns", err)))
+			return error;
+	}
+	if ((other = config_find_port(cfg, name, &other_br)))
+		return errmsg_set(err, -EINVAL,
+		                  "%s.name: duplicate port name '%s' (also on bridge %s)", where,
+		                  name, other_br->name);
+	if ((other = config_find_ofport(cfg, (uint32_t)ofport, NULL)))
+		return errmsg_set(err, -EINVAL, "%s.ofport: %llu is already used by port %s", where,
+		                  (unsigned long long)ofport, other->name);
+	config_bridge_add_port(br, name, (uint32_t)ofport, type, peer, netns);
+	return 0;
+}
+
+static int parse_bridge(struct config *cfg, json_t *jb, const char *where, struct errmsg *err)
+{
+	static const char *const keys[] = {"name",           "datapath", "mac-aging",
+	                                   "mac-table-size", "ports",    NULL};
+	uint64_t aging = CONFIG_MAC_AGING_DEFAULT, size = CONFIG_MAC_TABLE_SIZE_DEFAULT;
+	const char *name, *datapath;
+	struct config_bridge *br;
+	json_t *ports, *jp;
+	size_t i;
+	int error;
+
+	if (!json_is_object(jb))
+		return errmsg_set(err, -EINVAL, "%s: expected an object", where);
+	if ((error = check_keys(jb, keys, where, err)) ||
+	    (error = get_string(jb, "name", true, where, &name, err)) ||
+	    (error = check_name(name, where, "name", err)) ||
+	    (error = get_string(jb, "datapath", false, where, &datapath, err)) ||
+	    (error = get_uint(jb, "mac-aging", false, CONFIG_MAC_AGING_MIN, CONFIG_MAC_AGING_MAX,
+	                      where, &aging, err)) ||
+	    (error = get_uint(jb, "mac-table-size", false, CONFIG_MAC_TABLE_SIZE_MIN,
+	                      CONFIG_MAC_TABLE_SIZE_MAX, where, &size, err)))
+		return error;
+	if (datapath && strcmp(datapath, CONFIG_DATAPATH_DEFAULT))
+		return errmsg_set(err, -EINVAL,
+		                  "%s.datapath: datapath '%.32s' is not available (available: %s)",
+		                  where, datapath, CONFIG_DATAPATH_DEFAULT);
+	if (config_find_bridge(cfg, name))
+		return errmsg_set(err, -EINVAL, "%s.name: duplicate bridge name '%s'", where, name);
+	ports = json_object_get(jb, "ports");
+	if (ports && !json_is_array(ports))
+		return errmsg_set(err, -EINVAL, "%s.ports: expected an array", where);
+
+	br = config_add_bridge(cfg, name);
+	br->mac_aging = (unsigned int)aging;
+	br->mac_table_size = (unsigned int)size;
+	json_array_foreach(ports, i, jp)
+	{
+		char pwhere[64];
+
+		snprintf(pwhere, sizeof(pwhere), "%s.ports[%zu]", where, i);
+		if ((error = parse_port(cfg, br, jp, pwhere, err)))
+			return error;
+	}
+	return 0;
+}
+
+/* Names and keys quoted in messages may hold control characters: keep the
+ * message on one printable line. */
+static void errmsg_sanitize(struct errmsg *err)
+{
+	for (char *p = err ? err->msg : NULL; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+static int config_parse__(const char *text, size_t len, struct config **out, struct errmsg *err);
+
+int config_parse(const char *text, size_t len, struct config **out, struct errmsg *err)
+{
+	int error = config_parse__(text, len, out, err);
+
+	if (error)
+		errmsg_sanitize(err);
+	return error;
+}
+
+static int config_parse__(const char *text, size_t len, struct config **out, struct errmsg *err)
+{
+	static const char *const keys[] = {"format", "version", "bridges", NULL};
+	struct config *cfg = NULL;
+	const char *format;
+	json_error_t jerr;
+	json_t *root, *bridges, *jb;
+	uint64_t version = 0;
+	size_t i;
+	int error;
+
+	*out = NULL;
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return errmsg_set(err, -EINVAL, "not valid JSON: %s (line %d, column %d)",
+		                  jerr.text, jerr.line, jerr.column);
+	if (!json_is_object(root)) {
+		error = errmsg_set(err, -EINVAL, "expected a JSON object at the top level");
+		goto out;
+	}
+	if ((error = check_keys(root, keys, "", err)) ||
+	    (error = get_string(root, "format", true, "", &format, err)))
+		goto out;
+	if (strcmp(format, CONFIG_FORMAT)) {
+		error = errmsg_set(err, -EINVAL, "format: expected \"%s\", got \"%.32s\"",
+		                   CONFIG_FORMAT, format);
+		goto out;
+	}
+	if (!json_object_get(root, "version")) {
+		error = errmsg_set(err, -EINVAL, "version: missing");
+		goto out;
+	}
+	if (get_uint(root, "version", true, 0, UINT32_MAX, "", &version, NULL) ||
+	    version != CONFIG_VERSION) {
+		error = errmsg_set(err, -EINVAL, "version: unsupported (this patchbayd reads %d)",
+		                   CONFIG_VERSION);
+		goto out;
+	}
+	bridges = json_object_get(root, "bridges");
+	if (!bridges) {
+		error = errmsg_set(err, -EINVAL, "bridges: missing");
+		goto out;
+	}
+	if (!json_is_array(bridges)) {
+		error = errmsg_set(err, -EINVAL, "bridges: expected an array");
+		goto out;
+	}
+	cfg = config_create();
+	json_array_foreach(bridges, i, jb)
+	{
+		char where[32];
+
+		snprintf(where, sizeof(where), "bridges[%zu]", i);
+		if ((error = parse_bridge(cfg, jb, where, err)))
+			goto out;
+	}
+	*out = cfg;
+	cfg = NULL;
+	error = 0;
+out:
+	config_free(cfg);
+	json_decref(root);
+	return error;
+}
+
+static json_t *port_to_json(const struct config_port *p)
+{
+	json_t *jp = json_pack("{s:s, s:I, s:s}", "name", p->name, "ofport", (json_int_t)p->ofport,
+	                       "type", p->type);
+
+	if (p->peer)
+		json_object_set_new(jp, "peer", json_string(p->peer));
+	if (p->netns)
+		json_object_set_new(jp, "netns", json_string(p->netns));
+	return jp;
+}
+
+char *config_format(const struct config *cfg)
+{
+	json_t *bridges = json_array(), *root;
+	char *text, *copy;
+
+	for (size_t i = 0; i < cfg->n_bridges; i++) {
+		const struct config_bridge *br = cfg->bridges[i];
+		json_t *ports = json_array();
+
+		for (size_t j = 0; j < br->n_ports; j++)
+			json_array_append_new(ports, port_to_json(br->ports[j]));
+		json_array_append_new(bridges,
+		                      json_pack("{s:s, s:s, s:I, s:I, s:o}", "name", br->name,
+		                                "datapath", br->datapath, "mac-aging",
+		                                (json_int_t)br->mac_aging, "mac-table-size",
+		                                (json_int_t)br->mac_table_size, "ports", ports));
+	}
+	root = json_pack("{s:s, s:i, s:o}", "format", CONFIG_FORMAT, "version", CONFIG_VERSION,
+	                 "bridges", bridges);
+	text = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (!text)
+		abort(); /* only on out of memory */
+	copy = xasprintf("%s\n", text);
+	free(text);
+	return copy;
+}

@@ -1,0 +1,228 @@
+/* config-model.c - the in-memory configuration model: create, clone, find,
+ * add and remove bridges and ports (see config-store.h). */
+#include "daemon/config-store.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const config_port_types[] = {"system", "veth", "tap", "internal", NULL};
+
+bool config_port_type_valid(const char *type)
+{
+	for (size_t i = 0; config_port_types[i]; i++)
+		if (!strcmp(type, config_port_types[i]))
+			return true;
+	return false;
+}
+
+static char *xstrdup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct config *config_create(void)
+{
+	return xzalloc(sizeof(struct config));
+}
+
+static void config_port_free(struct config_port *port)
+{
+	if (!port)
+		return;
+	free(port->name);
+	free(port->type);
+	free(port->peer);
+	free(port->netns);
+	free(port);
+}
+
+static void config_bridge_free(struct config_bridge *br)
+{
+	if (!br)
+		return;
+	for (size_t i = 0; i < br->n_ports; i++)
+		config_port_free(br->ports[i]);
+	free(br->ports);
+	free(br->name);
+	free(br->datapath);
+	free(br);
+}
+
+void config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->n_bridges; i++)
+		config_bridge_free(cfg->bridges[i]);
+	free(cfg->bridges);
+	free(cfg);
+}
+
+struct config *config_clone(const struct config *cfg)
+{
+	struct config *copy = config_create();
+
+	for (size_t i = 0; i < cfg->n_bridges; i++) {
+		const struct config_bridge *br = cfg->bridges[i];
+		struct config_bridge *nbr = config_add_bridge(copy, br->name);
+
+		free(nbr->datapath);
+		nbr->datapath = xstrdup(br->datapath);
+		nbr->mac_aging = br->mac_aging;
+		nbr->mac_table_size = br->mac_table_size;
+		for (size_t j = 0; j < br->n_ports; j++) {
+			const struct config_port *p = br->ports[j];
+
+			config_bridge_add_port(nbr, p->name, p->ofport, p->type, p->peer, p->netns);
+		}
+	}
+	return copy;
+}
+
+struct config_bridge *config_find_bridge(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_bridges; i++)
+		if (!strcmp(cfg->bridges[i]->name, name))
+			return cfg->bridges[i];
+	return NULL;
+}
+
+struct config_port *config_find_port(const struct config *cfg, const char *name,
+                                     struct config_bridge **brp)
+{
+	for (size_t i = 0; i < cfg->n_bridges; i++) {
+		struct config_bridge *br = cfg->bridges[i];
+
+		for (size_t j = 0; j < br->n_ports; j++) {
+			if (!strcmp(br->ports[j]->name, name)) {
+				if (brp)
+					*brp = br;
+				return br->ports[j];
+			}
+		}
+	}
+	return NULL;
+}
+
+struct config_port *config_find_ofport(const struct config *cfg, uint32_t ofport,
+                                       struct config_bridge **brp)
+{
+	for (size_t i = 0; i < cfg->n_bridges; i++) {
+		struct config_bridge *br = cfg->bridges[i];
+
+		for (size_t j = 0; j < br->n_ports; j++) {
+			if (br->ports[j]->ofport == ofport) {
+				if (brp)
+					*brp = br;
+				return br->ports[j];
+			}
+		}
+	}
+	return NULL;
+}
+
+static int uint32_cmp(const void *a_, const void *b_)
+{
+	uint32_t a = *(const uint32_t *)a_, b = *(const uint32_t *)b_;
+
+	return a < b ? -1 : a > b;
+}
+
+uint32_t config_next_ofport(const struct config *cfg)
+{
+	size_t n = 0, cap = 0;
+	uint32_t *used = NULL, next = 1;
+
+	for (size_t i = 0; i < cfg->n_bridges; i++)
+		cap += cfg->bridges[i]->n_ports;
+	used = xcalloc(cap, sizeof(*used));
+	for (size_t i = 0; i < cfg->n_bridges; i++)
+		for (size_t j = 0; j < cfg->bridges[i]->n_ports; j++)
+			used[n++] = cfg->bridges[i]->ports[j]->ofport;
+	qsort(used, n, sizeof(*used), uint32_cmp);
+	for (size_t i = 0; i < n && used[i] <= next; i++)
+		if (used[i] == next)
+			next++;
+	free(used);
+	return next <= CONFIG_OFPORT_MAX ? next : 0;
+}
+
+struct config_bridge *config_add_bridge(struct config *cfg, const char *name)
+{
+	struct config_bridge *br = xzalloc(sizeof(*br));
+	size_t pos = 0;
+
+	assert(!config_find_bridge(cfg, name));
+	br->name = xstrdup(name);
+	br->datapath = xstrdup(CONFIG_DATAPATH_DEFAULT);
+	br->mac_aging = CONFIG_MAC_AGING_DEFAULT;
+	br->mac_table_size = CONFIG_MAC_TABLE_SIZE_DEFAULT;
+
+	while (pos < cfg->n_bridges && strcmp(cfg->bridges[pos]->name, name) < 0)
+		pos++;
+	cfg->bridges = xrealloc(cfg->bridges, (cfg->n_bridges + 1) * sizeof(*cfg->bridges));
+	memmove(&cfg->bridges[pos + 1], &cfg->bridges[pos],
+	        (cfg->n_bridges - pos) * sizeof(*cfg->bridges));
+	cfg->bridges[pos] = br;
+	cfg->n_bridges++;
+	return br;
+}
+
+int config_remove_bridge(struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_bridges; i++) {
+		if (!strcmp(cfg->bridges[i]->name, name)) {
+			config_bridge_free(cfg->bridges[i]);
+			memmove(&cfg->bridges[i], &cfg->bridges[i + 1],
+			        (cfg->n_bridges - i - 1) * sizeof(*cfg->bridges));
+			cfg->n_bridges--;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+struct config_port *config_bridge_add_port(struct config_bridge *br, const char *name,
+                                           uint32_t ofport, const char *type, const char *peer,
+                                           const char *netns)
+{
+	struct config_port *port = xzalloc(sizeof(*port));
+	size_t pos = 0;
+
+	port->name = xstrdup(name);
+	port->ofport = ofport;
+	port->type = xstrdup(type);
+	port->peer = xstrdup_or_null(peer);
+	port->netns = xstrdup_or_null(netns);
+
+	for (size_t hi = br->n_ports; pos < hi;) { /* binary search: first ofport >= new */
+		size_t mid = pos + (hi - pos) / 2;
+
+		if (br->ports[mid]->ofport < ofport)
+			pos = mid + 1;
+		else
+			hi = mid;
+	}
+	assert(pos == br->n_ports || br->ports[pos]->ofport != ofport);
+	br->ports = xrealloc(br->ports, (br->n_ports + 1) * sizeof(*br->ports));
+	memmove(&br->ports[pos + 1], &br->ports[pos], (br->n_ports - pos) * sizeof(*br->ports));
+	br->ports[pos] = port;
+	br->n_ports++;
+	return port;
+}
+
+int config_bridge_remove_port(struct config_bridge *br, const char *name)
+{
+	for (size_t i = 0; i < br->n_ports; i++) {
+		if (!strcmp(br->ports[i]->name, name)) {
+			config_port_free(br->ports[i]);
+			memmove(&br->ports[i], &br->ports[i + 1],
+			        (br->n_ports - i - 1) * sizeof(*br->ports));
+			br->n_ports--;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
