@@ -87,11 +87,21 @@ stop_pidfile() { # stop a daemon this script started: PID from its pidfile, name
 	rm -f "$pf"
 }
 
+keep_logs() { # append daemon logs to $OUT (when a run writes there) before they are removed
+	local f
+	[ -d "$OUT" ] || return 0
+	for f in "$@"; do
+		[ -s "$f" ] && cat "$f" >>"$OUT/$(basename "$f")"
+	done
+	return 0
+}
+
 teardown() {
 	[ -f $W/gen.pid ] && stop_gen "$(cat $W/gen.pid)"
 	stop_pidfile $W/pb/patchbayd.pid patchbayd
 	stop_pidfile $W/ovs/ovs-vswitchd.pid ovs-vswitchd
 	stop_pidfile $W/ovs/ovsdb-server.pid ovsdb-server
+	keep_logs $W/pb/patchbayd.log $W/pb/stdio.log $W/ovs/ovs-vswitchd.log
 	local ns
 	for ns in $NS_GEN $NS_SW $NS_SINK; do
 		ip netns del $ns 2>/dev/null
@@ -215,6 +225,7 @@ patchbay_up() {
 }
 
 mode_up() { # $1 mode; 0 = ready, 2 = skip, else failed (message on stdout)
+	local d e
 	case $1 in
 	ceiling) ;;
 	bridge) # Linux bridge; RPS moves its softirq work onto the switch CPU (its own core)
@@ -222,7 +233,6 @@ mode_up() { # $1 mode; 0 = ready, 2 = skip, else failed (message on stdout)
 		nsx $NS_SW ip link set pbb-gsw master pbb-lbr || return 1
 		nsx $NS_SW ip link set pbb-ssw master pbb-lbr || return 1
 		nsx $NS_SW ip link set pbb-lbr up
-		local d
 		for d in pbb-gsw pbb-ssw; do
 			nsx $NS_SW sh -c "printf %x $((1 << SW_CPU)) >/sys/class/net/$d/queues/rx-0/rps_cpus" ||
 				return 1
@@ -236,7 +246,6 @@ mode_up() { # $1 mode; 0 = ready, 2 = skip, else failed (message on stdout)
 			-- set bridge pbb-obr datapath_type=netdev fail_mode=standalone \
 			-- add-port pbb-obr pbb-gsw -- add-port pbb-obr pbb-ssw || return 1
 		sleep 1
-		local e
 		for d in pbb-gsw pbb-ssw; do
 			e=$("${VSCTL[@]}" get interface $d error 2>/dev/null)
 			[ -z "$e" ] || [ "$e" = "[]" ] || {
@@ -264,6 +273,7 @@ mode_down() {
 		sleep 0.5 ;;
 	patchbay-socket)
 		stop_pidfile $W/pb/patchbayd.pid patchbayd
+		keep_logs $W/pb/patchbayd.log $W/pb/stdio.log
 		rm -rf $W/pb ;;
 	esac
 	for d in pbb-gsw pbb-ssw; do nsx $NS_SW ip link set $d up 2>/dev/null; done
@@ -454,8 +464,8 @@ report() { # markdown table of medians over repetitions + the targets
 # -------------------------------------------------------------------------- main --
 run() {
 	need_tools
+	teardown # leftovers of an earlier run (before $OUT exists: their logs are not kept)
 	mkdir -p $W "$OUT" || exit 1
-	teardown
 	trap teardown EXIT
 	trap 'exit 130' INT TERM
 	build_helpers
@@ -469,10 +479,13 @@ run() {
 			GEN=trafgen
 		fi
 	fi
-	local R=$OUT/raw.txt
+	local R=$OUT/raw.txt load
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	awk -v l="$load" 'BEGIN { exit !(l > 1.0) }' &&
+		log "warning: load average $load before the run: other work competes for the 2 CPUs"
 	{
 		echo "# run: $(date -Is) kernel $(uname -r) GEN=$GEN DUR=$DUR REPS=$REPS" \
-			"GEN_CPU=$GEN_CPU SW_CPU=$SW_CPU patchbay=$(git -C "$REPO" describe --always --dirty 2>/dev/null)"
+			"loadavg=$load GEN_CPU=$GEN_CPU SW_CPU=$SW_CPU patchbay=$(git -C "$REPO" describe --always --dirty 2>/dev/null)"
 		echo "# rep mode pps offered_pps sw_cpu_busy% sw_cpu_softirq% gen_cpu_busy% daemon_cpu%"
 	} >"$R"
 	log "GEN=$GEN DUR=$DUR REPS=$REPS MODES=$MODES -> $OUT"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh - install the Debian 12 packages Patchbay needs to build, test and demo.
-# Run as root. Only installs what dpkg says is missing; in CI (CI=true) it always refreshes apt lists.
+# Run as root. Installs only what dpkg says is missing; in CI (CI=true) it always runs
+# apt-get update first.
 set -euo pipefail
 
 PKGS=(

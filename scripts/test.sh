@@ -3,7 +3,7 @@
 # ASan+UBSan, the libFuzzer targets for a bounded time, clang-format, and the system tests
 # (pytest + scapy in network namespaces; needs root).  Exits non-zero if any step failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 results=()
@@ -100,8 +100,8 @@ deps() {
 }
 
 step "deps" deps
-step "build + unit tests (build)" build_and_unit build
-step "build + unit tests (build-asan, ASan+UBSan)" build_and_unit build-asan \
+step "build + unit tests (build)" build_and_unit build -Dwerror=true
+step "build + unit tests (build-asan, ASan+UBSan)" build_and_unit build-asan -Dwerror=true \
 	-Db_sanitize=address,undefined -Db_lundef=false
 step "build (build-fuzz, clang libFuzzer)" build_fuzz
 if [ -f build-fuzz/build.ninja ]; then

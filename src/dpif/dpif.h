@@ -37,12 +37,12 @@ struct dp_actions {
  * pointer given to dpif_open().  Fills 'actions' (n_outputs starts at 0).
  * Must not block for long and must not call back into the dpif. */
 typedef void dpif_upcall_fn(void *aux, uint32_t in_port, const struct pkt *pkt,
-			    struct dp_actions *actions);
+                            struct dp_actions *actions);
 
 /* Opens a datapath of 'type' ("socket") and starts its thread.  Returns 0 or
  * -errno (-ENOENT for an unknown type) with 'err' filled. */
 int dpif_open(const char *type, dpif_upcall_fn *upcall, void *aux, struct dpif **out,
-	      struct errmsg *err);
+              struct errmsg *err);
 /* Stops the threads and frees the dpif (NULL is fine).  Ports must have been
  * deleted; netdevs are never closed by the dpif (the caller owns them). */
 void dpif_close(struct dpif *dpif);

@@ -87,17 +87,18 @@ int name_check(const char *name, const char *what, struct errmsg *err)
 	len = strlen(name);
 	if (len > 15)
 		return errmsg_set(err, -EINVAL, "%s '%.32s%s' is too long (%zu bytes, at most 15)",
-				  what, name, len > 32 ? "..." : "", len);
+		                  what, name, len > 32 ? "..." : "", len);
 	if (name[0] == '-' || name[0] == '.')
 		return errmsg_set(err, -EINVAL, "%s '%s' must not start with '%c'", what, name,
-				  name[0]);
+		                  name[0]);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 
 		if (!isalnum(c) && c != '_' && c != '-' && c != '.')
-			return errmsg_set(err, -EINVAL,
-					  "%s '%s' has an invalid character (allowed: A-Z a-z 0-9 _ . -)",
-					  what, name);
+			return errmsg_set(
+			        err, -EINVAL,
+			        "%s '%s' has an invalid character (allowed: A-Z a-z 0-9 _ . -)",
+			        what, name);
 	}
 	return 0;
 }
@@ -147,5 +148,5 @@ int eth_addr_parse(const char *s, uint8_t mac[6])
 void eth_addr_format(const uint8_t mac[6], char buf[18])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
-		 mac[5]);
+	         mac[5]);
 }

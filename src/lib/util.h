@@ -8,12 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define PB_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define PB_MAX(a, b) ((a) > (b) ? (a) : (b))
-#define PB_LIKELY(x) __builtin_expect(!!(x), 1)
-#define PB_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define PB_CACHE_LINE 64
+#define ARRAY_SIZE(a)   (sizeof(a) / sizeof((a)[0]))
+#define PB_MIN(a, b)    ((a) < (b) ? (a) : (b))
+#define PB_MAX(a, b)    ((a) > (b) ? (a) : (b))
+#define PB_LIKELY(x)    __builtin_expect(!!(x), 1)
+#define PB_UNLIKELY(x)  __builtin_expect(!!(x), 0)
+#define PB_CACHE_LINE   64
 #define PB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /* Allocation failure is not recoverable in Patchbay: these abort with a

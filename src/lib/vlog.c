@@ -16,9 +16,9 @@ static struct {
 	enum vlog_level level;
 	int fd;
 	char *path;
-} vlog_state = { PTHREAD_MUTEX_INITIALIZER, VLL_INFO, STDERR_FILENO, NULL };
+} vlog_state = {PTHREAD_MUTEX_INITIALIZER, VLL_INFO, STDERR_FILENO, NULL};
 
-static const char *const level_names[] = { "ERR", "WARN", "INFO", "DBG" };
+static const char *const level_names[] = {"ERR", "WARN", "INFO", "DBG"};
 
 int vlog_level_parse(const char *s, enum vlog_level *out)
 {
@@ -26,8 +26,8 @@ int vlog_level_parse(const char *s, enum vlog_level *out)
 		const char *name;
 		enum vlog_level level;
 	} names[] = {
-		{ "err", VLL_ERR },   { "error", VLL_ERR }, { "warn", VLL_WARN }, { "warning", VLL_WARN },
-		{ "info", VLL_INFO }, { "debug", VLL_DBG }, { "dbg", VLL_DBG },
+	        {"err", VLL_ERR},   {"error", VLL_ERR}, {"warn", VLL_WARN}, {"warning", VLL_WARN},
+	        {"info", VLL_INFO}, {"debug", VLL_DBG}, {"dbg", VLL_DBG},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -102,8 +102,8 @@ void vlog(enum vlog_level level, const char *module, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ|%s|%s|",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		     tm.tm_sec, ts.tv_nsec / 1000000, level_names[level], module);
+	             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	             ts.tv_nsec / 1000000, level_names[level], module);
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);

@@ -21,9 +21,9 @@ int vlog_open(const char *path);
 int vlog_reopen(void);
 void vlog(enum vlog_level level, const char *module, const char *fmt, ...) PB_PRINTF(3, 4);
 
-#define VLOG_ERR(...) vlog(VLL_ERR, VLOG_MODULE, __VA_ARGS__)
+#define VLOG_ERR(...)  vlog(VLL_ERR, VLOG_MODULE, __VA_ARGS__)
 #define VLOG_WARN(...) vlog(VLL_WARN, VLOG_MODULE, __VA_ARGS__)
 #define VLOG_INFO(...) vlog(VLL_INFO, VLOG_MODULE, __VA_ARGS__)
-#define VLOG_DBG(...) vlog(VLL_DBG, VLOG_MODULE, __VA_ARGS__)
+#define VLOG_DBG(...)  vlog(VLL_DBG, VLOG_MODULE, __VA_ARGS__)
 
 #endif

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <net/if.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -23,14 +24,14 @@
 /* Rx ring geometry: 32 blocks of 128 KiB (4 MiB).  A block is handed to us
  * when full or after AFP_BLOCK_TMO_MS, which bounds the added latency at low
  * rates (the kernel rounds the timeout up to a jiffy). */
-#define AFP_BLOCK_SIZE (128u * 1024)
-#define AFP_BLOCK_NR 32u
-#define AFP_FRAME_SIZE 2048u
+#define AFP_BLOCK_SIZE   (128u * 1024)
+#define AFP_BLOCK_NR     32u
+#define AFP_FRAME_SIZE   2048u
 #define AFP_BLOCK_TMO_MS 1u
 /* Extra bytes the kernel leaves before each frame, so that VLAN tags can be
  * pushed in place. */
 #define AFP_RESERVE 64
-#define AFP_SNDBUF (4 * 1024 * 1024)
+#define AFP_SNDBUF  (4 * 1024 * 1024)
 
 struct afpacket {
 	int fd;
@@ -84,20 +85,20 @@ static void afp_close(struct afpacket *afp)
 static int afp_open(const char *name, int ifindex, struct afpacket **out, struct errmsg *err)
 {
 	struct tpacket_req3 req = {
-		.tp_block_size = AFP_BLOCK_SIZE,
-		.tp_block_nr = AFP_BLOCK_NR,
-		.tp_frame_size = AFP_FRAME_SIZE,
-		.tp_frame_nr = AFP_BLOCK_SIZE / AFP_FRAME_SIZE * AFP_BLOCK_NR,
-		.tp_retire_blk_tov = AFP_BLOCK_TMO_MS,
+	        .tp_block_size = AFP_BLOCK_SIZE,
+	        .tp_block_nr = AFP_BLOCK_NR,
+	        .tp_frame_size = AFP_FRAME_SIZE,
+	        .tp_frame_nr = AFP_BLOCK_SIZE / AFP_FRAME_SIZE * AFP_BLOCK_NR,
+	        .tp_retire_blk_tov = AFP_BLOCK_TMO_MS,
 	};
 	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_ALL),
-		.sll_ifindex = ifindex,
+	        .sll_family = AF_PACKET,
+	        .sll_protocol = htons(ETH_P_ALL),
+	        .sll_ifindex = ifindex,
 	};
 	struct packet_mreq mreq = {
-		.mr_ifindex = ifindex,
-		.mr_type = PACKET_MR_PROMISC,
+	        .mr_ifindex = ifindex,
+	        .mr_type = PACKET_MR_PROMISC,
 	};
 	struct afpacket *afp = xzalloc(sizeof(*afp));
 	const char *step;
@@ -136,7 +137,7 @@ static int afp_open(const char *name, int ifindex, struct afpacket **out, struct
 	step = "mmap";
 	afp->ring_size = (size_t)AFP_BLOCK_SIZE * AFP_BLOCK_NR;
 	ring = mmap(NULL, afp->ring_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		    afp->fd, 0);
+	            afp->fd, 0);
 	if (ring == MAP_FAILED) {
 		error = -errno;
 		goto out;
@@ -163,7 +164,7 @@ static int afp_open(const char *name, int ifindex, struct afpacket **out, struct
 out:
 	afp_close(afp);
 	return errmsg_set(err, error, "port %s: packet socket setup failed (%s): %s", name, step,
-			  strerror(-error));
+	                  strerror(-error));
 }
 
 int netdev_afpacket_attach(struct netdev *dev, struct errmsg *err)
@@ -177,12 +178,12 @@ int netdev_afpacket_attach(struct netdev *dev, struct errmsg *err)
 		return errmsg_set(err, error, "port %s: no such network device", dev->name);
 	if (error)
 		return errmsg_set(err, error, "port %s: cannot query device: %s", dev->name,
-				  strerror(-error));
+		                  strerror(-error));
 	if (!(info.flags & IFF_UP)) {
 		error = nl_link_set_up(info.ifindex);
 		if (error)
 			return errmsg_set(err, error, "port %s: cannot bring device up: %s",
-					  dev->name, strerror(-error));
+			                  dev->name, strerror(-error));
 	}
 	error = afp_open(dev->name, info.ifindex, &afp, err);
 	if (error)
@@ -219,6 +220,81 @@ static bool afp_vlan_reinsert(const struct tpacket3_hdr *h, struct pkt *p)
 	return true;
 }
 
+static uint32_t afp_csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+/* Fills in the TCP/UDP checksum of a frame the kernel marked "checksum not
+ * ready" (sent by a local stack with tx checksum offload, e.g. through a veth
+ * whose far end has it on).  Forwarded as is, such a frame would arrive with
+ * a wrong checksum.  Plain IPv4 and IPv6 without extension headers; other
+ * frames are left alone. */
+static void afp_csum_fill(struct pkt *p)
+{
+	const uint8_t *d = p->data;
+	uint32_t off = 12, l4off, l4len, sum;
+	uint16_t type;
+	uint8_t proto;
+	uint8_t *csum;
+
+	for (;;) {
+		if (off + 2 > p->len)
+			return;
+		type = (uint16_t)(d[off] << 8 | d[off + 1]);
+		if (type != ETH_P_8021Q && type != ETH_P_8021AD)
+			break;
+		off += 4;
+	}
+	off += 2;
+	if (type == ETH_P_IP) {
+		uint32_t ihl, tot;
+
+		if (off + 20 > p->len)
+			return;
+		ihl = (d[off] & 0xfu) * 4;
+		tot = (uint32_t)(d[off + 2] << 8 | d[off + 3]);
+		if (ihl < 20 || tot < ihl || off + tot > p->len || (d[off + 6] & 0x3f) ||
+		    d[off + 7])
+			return;
+		proto = d[off + 9];
+		l4off = off + ihl;
+		l4len = tot - ihl;
+		sum = afp_csum_add(0, d + off + 12, 8);
+	} else if (type == ETH_P_IPV6) {
+		if (off + 40 > p->len)
+			return;
+		proto = d[off + 6];
+		l4off = off + 40;
+		l4len = (uint32_t)(d[off + 4] << 8 | d[off + 5]);
+		if (l4off + l4len > p->len)
+			return;
+		sum = afp_csum_add(0, d + off + 8, 32);
+	} else {
+		return;
+	}
+	if (proto == IPPROTO_TCP && l4len >= 20)
+		csum = p->data + l4off + 16;
+	else if (proto == IPPROTO_UDP && l4len >= 8)
+		csum = p->data + l4off + 6;
+	else
+		return;
+	sum += proto + l4len;
+	csum[0] = csum[1] = 0;
+	sum = afp_csum_add(sum, d + l4off, l4len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	if (!sum && proto == IPPROTO_UDP)
+		sum = 0xffff;
+	csum[0] = (uint8_t)(sum >> 8);
+	csum[1] = (uint8_t)sum;
+}
+
 int netdev_afpacket_rx_batch(struct netdev *dev, struct pkt_batch *batch)
 {
 	struct afpacket *afp = dev->priv;
@@ -228,7 +304,7 @@ int netdev_afpacket_rx_batch(struct netdev *dev, struct pkt_batch *batch)
 	/* The previous batch is done with: return its finished blocks. */
 	for (unsigned int i = 0; i < afp->n_release; i++) {
 		struct tpacket_block_desc *bd =
-			afp_block(afp, (afp->release_first + i) % AFP_BLOCK_NR);
+		        afp_block(afp, (afp->release_first + i) % AFP_BLOCK_NR);
 
 		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 	}
@@ -265,25 +341,26 @@ int netdev_afpacket_rx_batch(struct netdev *dev, struct pkt_batch *batch)
 		}
 
 		sll = (const struct sockaddr_ll *)((const uint8_t *)h +
-						   TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
+		                                   TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
 		if (PB_UNLIKELY(sll->sll_pkttype == PACKET_OUTGOING))
 			continue;
 		if (PB_UNLIKELY(h->tp_snaplen != h->tp_len || h->tp_len > PKT_MAX_LEN ||
-				h->tp_len < 14)) {
+		                h->tp_len < 14)) {
 			errors++;
 			continue;
 		}
 		p = &batch->pkts[count];
 		p->data = (uint8_t *)h + h->tp_mac;
 		p->len = h->tp_snaplen;
-		p->headroom = h->tp_mac > TPACKET3_HDRLEN ? (uint16_t)(h->tp_mac - TPACKET3_HDRLEN)
-							  : 0;
+		p->headroom =
+		        h->tp_mac > TPACKET3_HDRLEN ? (uint16_t)(h->tp_mac - TPACKET3_HDRLEN) : 0;
 		p->pad = 0;
-		if (PB_UNLIKELY(h->tp_status & TP_STATUS_VLAN_VALID) &&
-		    !afp_vlan_reinsert(h, p)) {
+		if (PB_UNLIKELY(h->tp_status & TP_STATUS_VLAN_VALID) && !afp_vlan_reinsert(h, p)) {
 			errors++;
 			continue;
 		}
+		if (PB_UNLIKELY(h->tp_status & TP_STATUS_CSUMNOTREADY))
+			afp_csum_fill(p);
 		bytes += p->len;
 		count++;
 	}
@@ -326,7 +403,7 @@ int netdev_afpacket_tx_batch(struct netdev *dev, struct pkt *const *pkts, int n)
 		}
 		while (i < chunk) {
 			int r = sendmmsg(afp->fd, &afp->msgs[i], (unsigned int)(chunk - i),
-					 MSG_DONTWAIT);
+			                 MSG_DONTWAIT);
 
 			if (r > 0) {
 				for (int j = i; j < i + r; j++)
@@ -379,7 +456,7 @@ void netdev_afpacket_get_stats(const struct netdev *dev, struct netdev_stats *st
 
 /* The "system" provider: an existing device, never created or deleted. */
 static int netdev_system_construct(struct netdev *dev, const struct netdev_args *args,
-				   unsigned int flags, struct errmsg *err)
+                                   unsigned int flags, struct errmsg *err)
 {
 	return netdev_afpacket_attach(dev, err);
 }
@@ -390,12 +467,12 @@ static void netdev_system_destruct(struct netdev *dev, bool remove)
 }
 
 const struct netdev_class netdev_system_class = {
-	.type = "system",
-	.check = NULL,
-	.construct = netdev_system_construct,
-	.destruct = netdev_system_destruct,
-	.rx_batch = netdev_afpacket_rx_batch,
-	.tx_batch = netdev_afpacket_tx_batch,
-	.get_fd = netdev_afpacket_get_fd,
-	.get_stats = netdev_afpacket_get_stats,
+        .type = "system",
+        .check = NULL,
+        .construct = netdev_system_construct,
+        .destruct = netdev_system_destruct,
+        .rx_batch = netdev_afpacket_rx_batch,
+        .tx_batch = netdev_afpacket_tx_batch,
+        .get_fd = netdev_afpacket_get_fd,
+        .get_stats = netdev_afpacket_get_stats,
 };

@@ -20,8 +20,8 @@
 #define INTERNAL_BUF_LEN (INTERNAL_HEADROOM + PKT_MAX_LEN + 1)
 
 struct netdev_internal {
-	int fd;          /* the TAP, nonblocking */
-	uint8_t *bufs;   /* PKT_BATCH_MAX rx buffers of INTERNAL_BUF_LEN */
+	int fd;        /* the TAP, nonblocking */
+	uint8_t *bufs; /* PKT_BATCH_MAX rx buffers of INTERNAL_BUF_LEN */
 };
 
 static void counter_add(_Atomic uint64_t *c, uint64_t n)
@@ -30,7 +30,7 @@ static void counter_add(_Atomic uint64_t *c, uint64_t n)
 }
 
 static int netdev_internal_construct(struct netdev *dev, const struct netdev_args *args,
-				     unsigned int flags, struct errmsg *err)
+                                     unsigned int flags, struct errmsg *err)
 {
 	struct netdev_internal *in;
 	struct nl_link_info info;
@@ -40,31 +40,31 @@ static int netdev_internal_construct(struct netdev *dev, const struct netdev_arg
 	error = nl_link_get(dev->name, &info);
 	if (!error && !(flags & NETDEV_OPEN_REUSE))
 		return errmsg_set(err, -EEXIST, "port %s: a device named %s already exists",
-				  dev->name, dev->name);
+		                  dev->name, dev->name);
 	if (error && error != -ENODEV)
 		return errmsg_set(err, error, "port %s: cannot query device: %s", dev->name,
-				  strerror(-error));
+		                  strerror(-error));
 
 	fd = netdev_tap_open(dev->name, error == -ENODEV, true);
 	if (fd == -EEXIST)
 		return errmsg_set(err, fd, "port %s: a device named %s already exists", dev->name,
-				  dev->name);
+		                  dev->name);
 	if (fd == -EINVAL)
 		return errmsg_set(err, fd, "port %s: device %s exists and is not a tap", dev->name,
-				  dev->name);
+		                  dev->name);
 	if (fd == -EBUSY)
 		return errmsg_set(err, fd, "port %s: tap %s is in use by another process",
-				  dev->name, dev->name);
+		                  dev->name, dev->name);
 	if (fd < 0)
 		return errmsg_set(err, fd, "port %s: cannot open tap device: %s", dev->name,
-				  strerror(-fd));
+		                  strerror(-fd));
 	created = error == -ENODEV;
 
 	/* Persistent, so that addresses on it survive a daemon restart. */
 	error = netdev_tap_set_persist(fd, true);
 	if (error) {
 		errmsg_set(err, error, "port %s: cannot make tap persistent: %s", dev->name,
-			   strerror(-error));
+		           strerror(-error));
 		goto out;
 	}
 	error = nl_link_get(dev->name, &info);
@@ -72,7 +72,7 @@ static int netdev_internal_construct(struct netdev *dev, const struct netdev_arg
 		error = nl_link_set_up(info.ifindex);
 	if (error) {
 		errmsg_set(err, error, "port %s: cannot bring device up: %s", dev->name,
-			   strerror(-error));
+		           strerror(-error));
 		goto out;
 	}
 
@@ -98,8 +98,7 @@ static void netdev_internal_destruct(struct netdev *dev, bool remove)
 		return;
 	/* Not persistent any more: the device goes away when we close. */
 	if (remove && netdev_tap_set_persist(in->fd, false))
-		VLOG_WARN("port %s: cannot delete internal device: %s", dev->name,
-			  strerror(errno));
+		VLOG_WARN("port %s: cannot delete internal device: %s", dev->name, strerror(errno));
 	close(in->fd);
 	free(in->bufs);
 	free(in);
@@ -197,12 +196,12 @@ static int netdev_internal_get_fd(const struct netdev *dev)
 }
 
 const struct netdev_class netdev_internal_class = {
-	.type = "internal",
-	.check = NULL,
-	.construct = netdev_internal_construct,
-	.destruct = netdev_internal_destruct,
-	.rx_batch = netdev_internal_rx_batch,
-	.tx_batch = netdev_internal_tx_batch,
-	.get_fd = netdev_internal_get_fd,
-	.get_stats = NULL,
+        .type = "internal",
+        .check = NULL,
+        .construct = netdev_internal_construct,
+        .destruct = netdev_internal_destruct,
+        .rx_batch = netdev_internal_rx_batch,
+        .tx_batch = netdev_internal_tx_batch,
+        .get_fd = netdev_internal_get_fd,
+        .get_stats = NULL,
 };

@@ -35,7 +35,7 @@ struct netdev_class {
 	/* Creates or attaches the device and its I/O.  On failure undoes all of
 	 * its own work and returns -errno with 'err' filled.  Required. */
 	int (*construct)(struct netdev *dev, const struct netdev_args *args, unsigned int flags,
-			 struct errmsg *err);
+	                 struct errmsg *err);
 
 	/* Frees provider state; deletes the kernel device it created iff
 	 * 'remove'.  Required. */

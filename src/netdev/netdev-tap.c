@@ -56,7 +56,7 @@ int netdev_tap_delete(const char *name)
 }
 
 static int netdev_tap_construct(struct netdev *dev, const struct netdev_args *args,
-				unsigned int flags, struct errmsg *err)
+                                unsigned int flags, struct errmsg *err)
 {
 	struct nl_link_info info;
 	bool created = false;
@@ -65,25 +65,25 @@ static int netdev_tap_construct(struct netdev *dev, const struct netdev_args *ar
 	error = nl_link_get(dev->name, &info);
 	if (!error && !(flags & NETDEV_OPEN_REUSE))
 		return errmsg_set(err, -EEXIST, "port %s: a device named %s already exists",
-				  dev->name, dev->name);
+		                  dev->name, dev->name);
 	if (error == -ENODEV) {
 		int fd = netdev_tap_open(dev->name, true, false);
 
 		if (fd == -EEXIST)
 			return errmsg_set(err, fd, "port %s: a device named %s already exists",
-					  dev->name, dev->name);
+			                  dev->name, dev->name);
 		if (fd < 0)
 			return errmsg_set(err, fd, "port %s: cannot create tap device: %s",
-					  dev->name, strerror(-fd));
+			                  dev->name, strerror(-fd));
 		error = netdev_tap_set_persist(fd, true);
 		close(fd);
 		if (error)
 			return errmsg_set(err, error, "port %s: cannot make tap persistent: %s",
-					  dev->name, strerror(-error));
+			                  dev->name, strerror(-error));
 		created = true;
 	} else if (error) {
 		return errmsg_set(err, error, "port %s: cannot query device: %s", dev->name,
-				  strerror(-error));
+		                  strerror(-error));
 	}
 
 	error = netdev_afpacket_attach(dev, err);
@@ -107,12 +107,12 @@ static void netdev_tap_destruct(struct netdev *dev, bool remove)
 }
 
 const struct netdev_class netdev_tap_class = {
-	.type = "tap",
-	.check = NULL,
-	.construct = netdev_tap_construct,
-	.destruct = netdev_tap_destruct,
-	.rx_batch = netdev_afpacket_rx_batch,
-	.tx_batch = netdev_afpacket_tx_batch,
-	.get_fd = netdev_afpacket_get_fd,
-	.get_stats = netdev_afpacket_get_stats,
+        .type = "tap",
+        .check = NULL,
+        .construct = netdev_tap_construct,
+        .destruct = netdev_tap_destruct,
+        .rx_batch = netdev_afpacket_rx_batch,
+        .tx_batch = netdev_afpacket_tx_batch,
+        .get_fd = netdev_afpacket_get_fd,
+        .get_stats = netdev_afpacket_get_stats,
 };

@@ -26,7 +26,7 @@ static int netdev_veth_check(const struct netdev_args *args, struct errmsg *err)
 
 	if (!args->peer)
 		return errmsg_set(err, -EINVAL, "port %s: type veth requires option 'peer'",
-				  args->name);
+		                  args->name);
 	error = name_check(args->peer, "peer name", err);
 	if (error)
 		return error;
@@ -37,7 +37,7 @@ static int netdev_veth_check(const struct netdev_args *args, struct errmsg *err)
 	}
 	if (!strcmp(args->peer, args->name))
 		return errmsg_set(err, -EINVAL, "port %s: peer name must differ from the port name",
-				  args->name);
+		                  args->name);
 	return 0;
 }
 
@@ -115,14 +115,14 @@ static int veth_peer_setup(const char *port, const char *peer, int nsfd, struct 
 		error = veth_netns_enter(nsfd, &saved);
 		if (error)
 			return errmsg_set(err, error, "port %s: cannot enter netns of %s: %s", port,
-					  peer, strerror(-error));
+			                  peer, strerror(-error));
 	}
 	error = nl_link_get(peer, &info);
 	if (!error && !(info.flags & IFF_UP))
 		error = nl_link_set_up(info.ifindex);
 	if (error) {
 		errmsg_set(err, error, "port %s: cannot bring peer %s up: %s", port, peer,
-			   strerror(-error));
+		           strerror(-error));
 		goto out;
 	}
 	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -134,7 +134,7 @@ static int veth_peer_setup(const char *port, const char *peer, int nsfd, struct 
 		ifr.ifr_data = (void *)&ev;
 		if (ioctl(sock, SIOCETHTOOL, &ifr) < 0)
 			VLOG_WARN("port %s: cannot turn off tx checksum offload on %s: %s", port,
-				  peer, strerror(errno));
+			          peer, strerror(errno));
 		close(sock);
 	}
 out:
@@ -144,7 +144,7 @@ out:
 }
 
 static int netdev_veth_construct(struct netdev *dev, const struct netdev_args *args,
-				 unsigned int flags, struct errmsg *err)
+                                 unsigned int flags, struct errmsg *err)
 {
 	const char *in_ns = args->netns ? " in netns " : "";
 	const char *ns = args->netns ? args->netns : "";
@@ -162,36 +162,40 @@ static int netdev_veth_construct(struct netdev *dev, const struct netdev_args *a
 	error = nl_link_get(dev->name, &info);
 	if (!error) {
 		if (!(flags & NETDEV_OPEN_REUSE)) {
-			error = errmsg_set(err, -EEXIST, "port %s: a device named %s already exists",
-					   dev->name, dev->name);
+			error = errmsg_set(err, -EEXIST,
+			                   "port %s: a device named %s already exists", dev->name,
+			                   dev->name);
 			goto out;
 		}
 		if (!veth_dev_exists(args->peer, nsfd)) {
-			error = errmsg_set(err, -ENODEV,
-					   "port %s: device %s exists but its peer %s is missing%s%s",
-					   dev->name, dev->name, args->peer, in_ns, ns);
+			error = errmsg_set(
+			        err, -ENODEV,
+			        "port %s: device %s exists but its peer %s is missing%s%s",
+			        dev->name, dev->name, args->peer, in_ns, ns);
 			goto out;
 		}
 	} else if (error == -ENODEV) {
 		if (veth_dev_exists(args->peer, nsfd)) {
-			error = errmsg_set(err, -EEXIST, "port %s: a device named %s already exists%s%s",
-					   dev->name, args->peer, in_ns, ns);
+			error = errmsg_set(err, -EEXIST,
+			                   "port %s: a device named %s already exists%s%s",
+			                   dev->name, args->peer, in_ns, ns);
 			goto out;
 		}
 		error = nl_veth_create(dev->name, args->peer, nsfd);
 		if (error == -EEXIST) {
-			error = errmsg_set(err, error, "port %s: a device named %s or %s already exists",
-					   dev->name, dev->name, args->peer);
+			error = errmsg_set(err, error,
+			                   "port %s: a device named %s or %s already exists",
+			                   dev->name, dev->name, args->peer);
 			goto out;
 		} else if (error) {
 			error = errmsg_set(err, error, "port %s: cannot create veth pair: %s",
-					   dev->name, strerror(-error));
+			                   dev->name, strerror(-error));
 			goto out;
 		}
 		created = true;
 	} else {
 		error = errmsg_set(err, error, "port %s: cannot query device: %s", dev->name,
-				   strerror(-error));
+		                   strerror(-error));
 		goto out;
 	}
 
@@ -216,17 +220,17 @@ static void netdev_veth_destruct(struct netdev *dev, bool remove)
 		error = nl_link_del(dev->ifindex);
 		if (error && error != -ENODEV)
 			VLOG_WARN("port %s: cannot delete veth pair: %s", dev->name,
-				  strerror(-error));
+			          strerror(-error));
 	}
 }
 
 const struct netdev_class netdev_veth_class = {
-	.type = "veth",
-	.check = netdev_veth_check,
-	.construct = netdev_veth_construct,
-	.destruct = netdev_veth_destruct,
-	.rx_batch = netdev_afpacket_rx_batch,
-	.tx_batch = netdev_afpacket_tx_batch,
-	.get_fd = netdev_afpacket_get_fd,
-	.get_stats = netdev_afpacket_get_stats,
+        .type = "veth",
+        .check = netdev_veth_check,
+        .construct = netdev_veth_construct,
+        .destruct = netdev_veth_destruct,
+        .rx_batch = netdev_afpacket_rx_batch,
+        .tx_batch = netdev_afpacket_tx_batch,
+        .get_fd = netdev_afpacket_get_fd,
+        .get_stats = netdev_afpacket_get_stats,
 };

@@ -12,10 +12,10 @@
 #include "netdev/netlink.h"
 
 static const struct netdev_class *const netdev_classes[] = {
-	&netdev_system_class,
-	&netdev_veth_class,
-	&netdev_tap_class,
-	&netdev_internal_class,
+        &netdev_system_class,
+        &netdev_veth_class,
+        &netdev_tap_class,
+        &netdev_internal_class,
 };
 
 static const struct netdev_class *netdev_class_find(const char *type)
@@ -34,8 +34,8 @@ int netdev_args_check(const struct netdev_args *args, struct errmsg *err)
 
 	if (!class)
 		return errmsg_set(err, -EINVAL,
-				  "unknown port type '%s' (allowed: system, veth, tap, internal)",
-				  type);
+		                  "unknown port type '%s' (allowed: system, veth, tap, internal)",
+		                  type);
 	if (!args->name)
 		return errmsg_set(err, -EINVAL, "port name is required");
 	error = name_check(args->name, "port name", err);
@@ -44,16 +44,18 @@ int netdev_args_check(const struct netdev_args *args, struct errmsg *err)
 	if (class->check)
 		return class->check(args, err);
 	if (args->peer)
-		return errmsg_set(err, -EINVAL, "port %s: option 'peer' is only allowed with type veth",
-				  args->name);
+		return errmsg_set(err, -EINVAL,
+		                  "port %s: option 'peer' is only allowed with type veth",
+		                  args->name);
 	if (args->netns)
 		return errmsg_set(err, -EINVAL,
-				  "port %s: option 'netns' is only allowed with type veth", args->name);
+		                  "port %s: option 'netns' is only allowed with type veth",
+		                  args->name);
 	return 0;
 }
 
 int netdev_open(const struct netdev_args *args, unsigned int flags, struct netdev **out,
-		struct errmsg *err)
+                struct errmsg *err)
 {
 	struct netdev *dev;
 	int error;
@@ -164,5 +166,5 @@ enum netdev_link netdev_get_link(const struct netdev *dev)
 	if (nl_link_get(dev->name, &info))
 		return NETDEV_LINK_DOWN;
 	return (info.flags & IFF_UP) && (info.flags & IFF_RUNNING) ? NETDEV_LINK_UP
-								   : NETDEV_LINK_DOWN;
+	                                                           : NETDEV_LINK_DOWN;
 }

@@ -53,7 +53,7 @@ int netdev_args_check(const struct netdev_args *args, struct errmsg *err);
  * behind: no kernel device this call created, no socket.  Returns 0 and
  * '*out', or a negative errno with 'err' filled ("port p1: no such device"). */
 int netdev_open(const struct netdev_args *args, unsigned int flags, struct netdev **out,
-		struct errmsg *err);
+                struct errmsg *err);
 
 /* Closes 'dev' (NULL is fine).  If 'remove' is true the kernel device is
  * deleted when this netdev's type created it (veth pair, tap, internal):

@@ -61,7 +61,7 @@ out:
 }
 
 static struct nlmsghdr *nl_put_link_header(char *buf, uint16_t type, uint16_t flags,
-					   struct ifinfomsg **ifmp)
+                                           struct ifinfomsg **ifmp)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifm;

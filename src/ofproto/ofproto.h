@@ -21,8 +21,8 @@
 struct ofswitch;
 struct ofproto;
 
-#define OFPROTO_OFPORT_MAX 65279u /* OFPP_MAX in OpenFlow 1.3 is 0xffffff00 */
-#define OFPROTO_MAC_AGING_DEFAULT 300u
+#define OFPROTO_OFPORT_MAX             65279u /* OFPP_MAX in OpenFlow 1.3 is 0xffffff00 */
+#define OFPROTO_MAC_AGING_DEFAULT      300u
 #define OFPROTO_MAC_TABLE_SIZE_DEFAULT 8192u
 
 /* Creates the switch and its datapath of type 'dp_type' ("socket").
@@ -37,7 +37,7 @@ void ofswitch_run(struct ofswitch *sw);
 
 /* Bridges.  Names are validated by the caller. */
 int ofswitch_bridge_add(struct ofswitch *sw, const char *name, struct ofproto **out,
-			struct errmsg *err);
+                        struct errmsg *err);
 /* Deletes the bridge and all its ports, removing the kernel devices that
  * its ports created.  0 or -ENOENT. */
 int ofswitch_bridge_del(struct ofswitch *sw, const char *name, struct errmsg *err);
@@ -55,11 +55,10 @@ int ofproto_set_mac_table_size(struct ofproto *br, unsigned int entries);
  * chosen by the caller).  Fails with -EEXIST if the name or ofport is used
  * on any bridge of the switch.  On failure nothing is left behind. */
 int ofproto_port_add(struct ofproto *br, const struct netdev_args *args, uint32_t ofport,
-		     unsigned int netdev_flags, struct errmsg *err);
+                     unsigned int netdev_flags, struct errmsg *err);
 /* Detaches and closes the port; 'remove_device' as in netdev_close.  Its MAC
  * table entries are flushed.  0 or -ENOENT. */
-int ofproto_port_del(struct ofproto *br, const char *name, bool remove_device,
-		     struct errmsg *err);
+int ofproto_port_del(struct ofproto *br, const char *name, bool remove_device, struct errmsg *err);
 
 struct ofproto_port_info {
 	char name[16];

@@ -2,8 +2,9 @@
 # broadcast, no flooding of learned unicast, and port counters.
 import time
 
+import pytest
 from scapy.layers.inet import ICMP, IP, UDP
-from scapy.layers.l2 import Ether
+from scapy.layers.l2 import ARP, Ether
 
 from helpers import Capture, attach_host, ip4, kernel_links, run, send_frames, wait_for
 
@@ -117,3 +118,21 @@ def test_ping_after_del_port_and_readd(daemon, netns, bridge):
     run(["ip", "-n", h2.ns, "link", "set", h2.ifname, "up"])
     run(["ip", "-n", h1.ns, "neigh", "flush", "all"])  # the new peer has a new MAC
     h1.ping(h2)
+
+
+@pytest.mark.xfail(strict=True, reason="the root namespace's stack still handles frames that "
+                   "arrive on switch ports (answers ARP for host addresses); remove this "
+                   "marker once netdev detaches the host stack from its ports")
+def test_host_stack_does_not_answer_on_switch_ports(daemon, netns, bridge, workdir):
+    h1 = attach_host(daemon, netns, bridge, 1, ip4(1))
+    h2 = attach_host(daemon, netns, bridge, 2, ip4(2))
+    h1.ping(h2)
+    # The host owns ip4(77) on a device that has nothing to do with the bridge.
+    other = netns.name("hx")
+    run(["ip", "link", "add", other, "type", "veth", "peer", "name", other + "p"])
+    run(["ip", "addr", "add", ip4(77) + "/32", "dev", other])
+    cap = Capture(h1.ns, h1.ifname, workdir)
+    send_frames(h1.ns, h1.ifname, [Ether(src=h1.mac, dst="ff:ff:ff:ff:ff:ff") / ARP(
+        op=1, hwsrc=h1.mac, psrc=h1.ip, pdst=ip4(77))])
+    replies = [f for f in cap.stop() if ARP in f and f[ARP].op == 2 and f[ARP].psrc == ip4(77)]
+    assert not replies, "the host answered ARP through a switch port: %s" % replies[0].summary()
