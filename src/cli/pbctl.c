@@ -25,7 +25,7 @@ const struct pbctl_command pbctl_commands[] = {
         {"Bridges", "show", "", "show every bridge and its ports", NULL, 0, 0, cmd_show},
         {"Bridges", "set", "bridge BRIDGE KEY=VALUE...", "change bridge settings",
          "Keys: mac-aging=SECONDS (10..1000000), mac-table-size=N (1..1048576),\n"
-         "datapath=socket.",
+         "flow-limit=N (flows per OpenFlow table, 1..16000000), datapath=socket.",
          3, -1, cmd_set},
         {"Ports", "add-port", "BRIDGE PORT [KEY=VALUE]...", "add a port to a bridge",
          "Keys: type=system|tap|internal|veth (default system: an existing device),\n"
@@ -42,6 +42,33 @@ const struct pbctl_command pbctl_commands[] = {
          cmd_fdb_show},
         {"MAC learning", "fdb-flush", "BRIDGE", "forget a bridge's learned MAC addresses", NULL, 1,
          1, cmd_fdb_flush},
+        {"OpenFlow", "add-flow", "BRIDGE FLOW", "add a flow (ovs-ofctl syntax)",
+         "FLOW: [table=N,][priority=N,][cookie=V,][idle_timeout=S,][hard_timeout=S,]\n"
+         "MATCH...,actions=ACTIONS, e.g. 'priority=100,ip,nw_dst=10.0.0.0/24,actions=output:2'.\n"
+         "Ports may be given by name or number.  See docs/pbctl.md.",
+         2, 2, cmd_add_flow},
+        {"OpenFlow", "add-flows", "BRIDGE FILE",
+         "add the flows of FILE ('-' = stdin), all or none",
+         "One flow per line; blank lines and lines starting with '#' are skipped.\n"
+         "Every line is checked before any is added; an error names the line.",
+         2, 2, cmd_add_flows},
+        {"OpenFlow", "mod-flows", "BRIDGE FLOW [--strict]", "change the actions of matching flows",
+         "Without --strict every flow that the match covers is changed; with --strict\n"
+         "only the one with exactly this match and priority.",
+         2, 2, cmd_mod_flows},
+        {"OpenFlow", "del-flows", "BRIDGE [MATCH] [--strict]",
+         "delete matching flows (all without MATCH)", NULL, 1, 2, cmd_del_flows},
+        {"OpenFlow", "dump-flows", "BRIDGE [MATCH]", "print flows with their counters",
+         "MATCH may include table=N to show one table.", 1, 2, cmd_dump_flows},
+        {"OpenFlow", "dump-megaflows", "BRIDGE", "print the datapath's megaflows for a bridge",
+         NULL, 1, 1, cmd_dump_megaflows},
+        {"OpenFlow", "flush-megaflows", "BRIDGE", "remove a bridge's megaflows from the datapath",
+         NULL, 1, 1, cmd_flush_megaflows},
+        {"OpenFlow", "trace", "BRIDGE PACKET", "show how the tables would handle a packet",
+         "PACKET: match syntax with exact values, e.g.\n"
+         "'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,ip,nw_dst=10.0.0.2'.\n"
+         "Nothing is forwarded and nothing is learned.",
+         2, 2, cmd_trace},
         {"Other", "version", "", "print the versions of pbctl and patchbayd", NULL, 0, 0,
          cmd_version},
         {"Other", "help", "[COMMAND]", "print this help, or a command's", NULL, 0, 1, cmd_help},
@@ -80,6 +107,7 @@ static void print_usage(FILE *stream)
 	        "  -j, --json        print the daemon's result as one line of JSON\n"
 	        "  -p, --pretty      print the daemon's result as indented JSON\n"
 	        "  -h, --help        print this help, or the command's\n"
+	        "  --strict          mod-flows, del-flows: exact match and priority only\n"
 	        "\nExit status: 0 success, 1 error, 2 usage error.\n");
 }
 
@@ -166,7 +194,7 @@ static bool match_long_value(const char *name, int argc, char **argv, int *i, co
 }
 
 struct global_opts {
-	bool json, pretty, help;
+	bool json, pretty, help, strict;
 };
 
 /* Parses one option argv[*i] (which starts with '-').  Returns 0 or a usage
@@ -197,6 +225,8 @@ static int parse_option(struct pbctl_ctx *ctx, struct global_opts *opts, int arg
 		opts->pretty = true;
 	} else if (!strcmp(arg, "--help")) {
 		opts->help = true;
+	} else if (!strcmp(arg, "--strict")) {
+		opts->strict = true;
 	} else if (match_long_value("socket", argc, argv, i, &value)) {
 		if (!value || !*value)
 			return usage_error("option '%s' needs a PATH", arg);
@@ -232,7 +262,7 @@ static int run(int argc, char **argv)
 {
 	struct pbctl_ctx ctx = {.socket_path = getenv("PATCHBAY_SOCKET"),
 	                        .timeout_ms = PBCTL_DEFAULT_TIMEOUT_MS};
-	struct global_opts opts = {false, false, false};
+	struct global_opts opts = {false, false, false, false};
 	char **operands = xcalloc((size_t)argc + 1, sizeof(*operands));
 	bool end_of_options = false;
 	int n = 0, status = 0;
@@ -268,7 +298,11 @@ static int run(int argc, char **argv)
 		print_command_help(ctx.cmd);
 		goto out;
 	}
-	if (n - 1 < ctx.cmd->min_args)
+	/* Commands that take --strict say so in their synopsis. */
+	ctx.strict = opts.strict;
+	if (opts.strict && !strstr(ctx.cmd->args, "--strict"))
+		status = pbctl_usage_error(&ctx, "option '--strict' is not allowed here");
+	else if (n - 1 < ctx.cmd->min_args)
 		status = missing_operand(&ctx, n - 1);
 	else if (ctx.cmd->max_args >= 0 && n - 1 > ctx.cmd->max_args)
 		status = pbctl_usage_error(&ctx, "unexpected argument '%s'",

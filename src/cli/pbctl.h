@@ -23,6 +23,7 @@ struct pbctl_ctx {
 	const char *socket_path;
 	int timeout_ms;
 	enum output_format format;
+	bool strict;                     /* --strict (mod-flows, del-flows). */
 	const struct pbctl_command *cmd; /* The command being run. */
 	struct rpc_client *rpc;          /* Connected by the first pbctl_call(). */
 };
@@ -75,7 +76,7 @@ int pbctl_parse_options(const struct pbctl_ctx *ctx, int argc, char **argv, json
 /* The command table (pbctl.c), ending with a NULL name. */
 extern const struct pbctl_command pbctl_commands[];
 
-/* The commands (cmd-bridge.c, cmd-port.c, cmd-fdb.c). */
+/* The commands (cmd-bridge.c, cmd-port.c, cmd-fdb.c, cmd-flow.c). */
 int cmd_add_br(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_del_br(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_list_br(struct pbctl_ctx *ctx, int argc, char **argv);
@@ -87,5 +88,14 @@ int cmd_list_ports(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_dump_ports(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_fdb_show(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_fdb_flush(struct pbctl_ctx *ctx, int argc, char **argv);
+/* cmd-flow.c */
+int cmd_add_flow(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_add_flows(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_mod_flows(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_del_flows(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_dump_flows(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_dump_megaflows(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_flush_megaflows(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_trace(struct pbctl_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "openflow/flow-text.h"
+
 /* Fails if 'obj' has a key not in the NULL-terminated 'allowed'. */
 static int check_keys(json_t *obj, const char *const *allowed, const char *where,
                       struct errmsg *err)
@@ -130,14 +132,50 @@ static int parse_port(struct config *cfg, struct config_bridge *br, json_t *jp, 
 	return 0;
 }
 
+/* The "flows" array: strings that flow_text_parse() accepts as add-flow
+ * lines with port numbers only (no names: the store never holds them). */
+static int parse_flows(struct config_bridge *br, json_t *flows, const char *where,
+                       struct errmsg *err)
+{
+	char **lines;
+	json_t *jf;
+	size_t i, n = json_array_size(flows);
+	int error = 0;
+
+	lines = xcalloc(n ? n : 1, sizeof(*lines));
+	json_array_foreach(flows, i, jf)
+	{
+		struct flow_text_mod fm;
+		struct errmsg ferr = {""};
+
+		if (!json_is_string(jf)) {
+			error = errmsg_set(err, -EINVAL, "%s.flows[%zu]: expected a string", where,
+			                   i);
+			break;
+		}
+		error = flow_text_parse(json_string_value(jf), FLOW_TEXT_ADD, NULL, &fm, &ferr);
+		flow_text_mod_uninit(&fm);
+		if (error) {
+			error = errmsg_set(err, -EINVAL, "%s.flows[%zu]: %s", where, i, ferr.msg);
+			break;
+		}
+		lines[i] = (char *)json_string_value(jf);
+	}
+	if (!error)
+		config_bridge_set_flows(br, lines, n);
+	free(lines); /* the strings belong to the JSON document */
+	return error;
+}
+
 static int parse_bridge(struct config *cfg, json_t *jb, const char *where, struct errmsg *err)
 {
-	static const char *const keys[] = {"name",           "datapath", "mac-aging",
-	                                   "mac-table-size", "ports",    NULL};
+	static const char *const keys[] = {"name",  "datapath",   "mac-aging", "mac-table-size",
+	                                   "ports", "flow-limit", "flows",     NULL};
 	uint64_t aging = CONFIG_MAC_AGING_DEFAULT, size = CONFIG_MAC_TABLE_SIZE_DEFAULT;
+	uint64_t flow_limit = CONFIG_FLOW_LIMIT_DEFAULT;
 	const char *name, *datapath;
 	struct config_bridge *br;
-	json_t *ports, *jp;
+	json_t *ports, *jp, *flows;
 	size_t i;
 	int error;
 
@@ -150,7 +188,9 @@ static int parse_bridge(struct config *cfg, json_t *jb, const char *where, struc
 	    (error = get_uint(jb, "mac-aging", false, CONFIG_MAC_AGING_MIN, CONFIG_MAC_AGING_MAX,
 	                      where, &aging, err)) ||
 	    (error = get_uint(jb, "mac-table-size", false, CONFIG_MAC_TABLE_SIZE_MIN,
-	                      CONFIG_MAC_TABLE_SIZE_MAX, where, &size, err)))
+	                      CONFIG_MAC_TABLE_SIZE_MAX, where, &size, err)) ||
+	    (error = get_uint(jb, "flow-limit", false, CONFIG_FLOW_LIMIT_MIN, CONFIG_FLOW_LIMIT_MAX,
+	                      where, &flow_limit, err)))
 		return error;
 	if (datapath && strcmp(datapath, CONFIG_DATAPATH_DEFAULT))
 		return errmsg_set(err, -EINVAL,
@@ -161,10 +201,16 @@ static int parse_bridge(struct config *cfg, json_t *jb, const char *where, struc
 	ports = json_object_get(jb, "ports");
 	if (ports && !json_is_array(ports))
 		return errmsg_set(err, -EINVAL, "%s.ports: expected an array", where);
+	flows = json_object_get(jb, "flows");
+	if (flows && !json_is_array(flows))
+		return errmsg_set(err, -EINVAL, "%s.flows: expected an array", where);
 
 	br = config_add_bridge(cfg, name);
 	br->mac_aging = (unsigned int)aging;
 	br->mac_table_size = (unsigned int)size;
+	br->flow_limit = (unsigned int)flow_limit;
+	if (flows && (error = parse_flows(br, flows, where, err)))
+		return error;
 	json_array_foreach(ports, i, jp)
 	{
 		char pwhere[64];
@@ -280,15 +326,22 @@ char *config_format(const struct config *cfg)
 
 	for (size_t i = 0; i < cfg->n_bridges; i++) {
 		const struct config_bridge *br = cfg->bridges[i];
-		json_t *ports = json_array();
+		json_t *ports = json_array(), *jb;
 
 		for (size_t j = 0; j < br->n_ports; j++)
 			json_array_append_new(ports, port_to_json(br->ports[j]));
-		json_array_append_new(bridges,
-		                      json_pack("{s:s, s:s, s:I, s:I, s:o}", "name", br->name,
-		                                "datapath", br->datapath, "mac-aging",
-		                                (json_int_t)br->mac_aging, "mac-table-size",
-		                                (json_int_t)br->mac_table_size, "ports", ports));
+		jb = json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}", "name", br->name, "datapath",
+		               br->datapath, "mac-aging", (json_int_t)br->mac_aging,
+		               "mac-table-size", (json_int_t)br->mac_table_size, "flow-limit",
+		               (json_int_t)br->flow_limit, "ports", ports);
+		if (br->has_flows) {
+			json_t *flows = json_array();
+
+			for (size_t j = 0; j < br->n_flows; j++)
+				json_array_append_new(flows, json_string(br->flows[j]));
+			json_object_set_new(jb, "flows", flows);
+		}
+		json_array_append_new(bridges, jb);
 	}
 	root = json_pack("{s:s, s:i, s:o}", "format", CONFIG_FORMAT, "version", CONFIG_VERSION,
 	                 "bridges", bridges);

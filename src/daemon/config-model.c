@@ -1,5 +1,6 @@
 /* config-model.c - the in-memory configuration model: create, clone, find,
- * add and remove bridges and ports (see config-store.h). */
+ * add and remove bridges and ports, and a bridge's stored flow lines (see
+ * config-store.h). */
 #include "daemon/config-store.h"
 
 #include <assert.h>
@@ -38,10 +39,20 @@ static void config_port_free(struct config_port *port)
 	free(port);
 }
 
+static void config_bridge_free_flows(struct config_bridge *br)
+{
+	for (size_t i = 0; i < br->n_flows; i++)
+		free(br->flows[i]);
+	free(br->flows);
+	br->flows = NULL;
+	br->n_flows = 0;
+}
+
 static void config_bridge_free(struct config_bridge *br)
 {
 	if (!br)
 		return;
+	config_bridge_free_flows(br);
 	for (size_t i = 0; i < br->n_ports; i++)
 		config_port_free(br->ports[i]);
 	free(br->ports);
@@ -72,6 +83,9 @@ struct config *config_clone(const struct config *cfg)
 		nbr->datapath = xstrdup(br->datapath);
 		nbr->mac_aging = br->mac_aging;
 		nbr->mac_table_size = br->mac_table_size;
+		nbr->flow_limit = br->flow_limit;
+		if (br->has_flows)
+			config_bridge_set_flows(nbr, br->flows, br->n_flows);
 		for (size_t j = 0; j < br->n_ports; j++) {
 			const struct config_port *p = br->ports[j];
 
@@ -159,6 +173,7 @@ struct config_bridge *config_add_bridge(struct config *cfg, const char *name)
 	br->datapath = xstrdup(CONFIG_DATAPATH_DEFAULT);
 	br->mac_aging = CONFIG_MAC_AGING_DEFAULT;
 	br->mac_table_size = CONFIG_MAC_TABLE_SIZE_DEFAULT;
+	br->flow_limit = CONFIG_FLOW_LIMIT_DEFAULT;
 
 	while (pos < cfg->n_bridges && strcmp(cfg->bridges[pos]->name, name) < 0)
 		pos++;
@@ -225,4 +240,26 @@ int config_bridge_remove_port(struct config_bridge *br, const char *name)
 		}
 	}
 	return -ENOENT;
+}
+
+void config_bridge_set_flows(struct config_bridge *br, char *const *lines, size_t n)
+{
+	char **copy = xcalloc(n ? n : 1, sizeof(*copy));
+
+	for (size_t i = 0; i < n; i++)
+		copy[i] = xstrdup(lines[i]);
+	config_bridge_free_flows(br);
+	br->flows = copy;
+	br->n_flows = n;
+	br->has_flows = true;
+}
+
+bool config_bridge_flows_equal(const struct config_bridge *br, char *const *lines, size_t n)
+{
+	if (!br->has_flows || br->n_flows != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(br->flows[i], lines[i]))
+			return false;
+	return true;
 }

@@ -28,6 +28,9 @@
 #define CONFIG_MAC_TABLE_SIZE_MIN     1u
 #define CONFIG_MAC_TABLE_SIZE_MAX     1048576u
 #define CONFIG_MAC_TABLE_SIZE_DEFAULT 8192u
+#define CONFIG_FLOW_LIMIT_MIN         1u
+#define CONFIG_FLOW_LIMIT_MAX         16000000u
+#define CONFIG_FLOW_LIMIT_DEFAULT     1000000u
 
 struct config_port {
 	char *name;
@@ -42,8 +45,15 @@ struct config_bridge {
 	char *datapath; /* "socket" */
 	unsigned int mac_aging;
 	unsigned int mac_table_size;
+	unsigned int flow_limit;    /* per OpenFlow table */
 	struct config_port **ports; /* ordered by ofport */
 	size_t n_ports;
+	/* The OpenFlow rules as ofproto_flow_save() formats them (port numbers,
+	 * no counters).  'has_flows' false: the document had no "flows" key
+	 * (written before flows existed), meaning the bridge's default rules. */
+	bool has_flows;
+	char **flows;
+	size_t n_flows;
 };
 
 struct config {
@@ -84,12 +94,20 @@ struct config_port *config_bridge_add_port(struct config_bridge *br, const char 
                                            const char *netns);
 /* Removes and frees the port.  0 or -ENOENT. */
 int config_bridge_remove_port(struct config_bridge *br, const char *name);
+/* Replaces the bridge's rules by copies of 'lines' and sets has_flows. */
+void config_bridge_set_flows(struct config_bridge *br, char *const *lines, size_t n);
+/* True if the bridge's rules equal 'lines' (same strings, same order) and
+ * has_flows is set. */
+bool config_bridge_flows_equal(const struct config_bridge *br, char *const *lines, size_t n);
 
 /* --- JSON ------------------------------------------------------------- */
 
 /* Parses and strictly checks 'len' bytes of 'text': unknown keys, wrong
  * types, out-of-range values, invalid names, duplicate bridge/port names
- * and duplicate ofports are all errors.  Returns 0 and a new '*out', or
+ * and duplicate ofports are all errors.  Every stored flow line is parsed
+ * with flow_text_parse(FLOW_TEXT_ADD) without port names (the store holds
+ * port numbers), so a bad line is refused here as
+ * "bridges[0].flows[3]: unknown field 'x'".  Returns 0 and a new '*out', or
  * -EINVAL with 'err' naming the place ("bridges[0].ports[1].ofport:
  * expected an integer 1..65279"); '*out' is then NULL. */
 int config_parse(const char *text, size_t len, struct config **out, struct errmsg *err);

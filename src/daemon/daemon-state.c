@@ -1,6 +1,7 @@
 /* daemon-state.c - restoring the stored configuration into the live switch,
  * absent ports, and committing changes to the store (see daemon-state.h). */
 #include "daemon/daemon-state.h"
+#include "daemon/daemon-flows.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -66,7 +67,8 @@ int pbd_restore(struct pbd *d, struct errmsg *err)
 
 		if ((error = ofswitch_bridge_add(d->sw, cb->name, &br, err)) ||
 		    (error = ofproto_set_mac_aging(br, cb->mac_aging)) ||
-		    (error = ofproto_set_mac_table_size(br, cb->mac_table_size))) {
+		    (error = ofproto_set_mac_table_size(br, cb->mac_table_size)) ||
+		    (error = ofproto_set_flow_limit(br, cb->flow_limit))) {
 			if (error != -EEXIST && err && !err->msg[0])
 				errmsg_set(err, error, "bridge %s: %s", cb->name, strerror(-error));
 			return error;
@@ -84,6 +86,15 @@ int pbd_restore(struct pbd *d, struct errmsg *err)
 				VLOG_INFO("bridge %s: port %s restored as ofport %u", cb->name,
 				          p->name, p->ofport);
 			}
+		}
+		/* Without a "flows" key the bridge keeps the default rules it was
+		 * created with. */
+		if (cb->has_flows) {
+			struct errmsg ferr = {""};
+
+			if ((error = pbd_flows_load(br, cb->flows, cb->n_flows, &ferr)))
+				return errmsg_set(err, error, "bridge %s: %s", cb->name, ferr.msg);
+			VLOG_INFO("bridge %s: %zu flow(s) restored", cb->name, cb->n_flows);
 		}
 	}
 	return 0;

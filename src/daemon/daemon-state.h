@@ -24,9 +24,11 @@ struct pbd {
 };
 
 /* Creates every bridge and port of d->cfg in d->sw, re-attaching kernel
- * devices that still exist (NETDEV_OPEN_REUSE).  A port that fails is
- * recorded as absent and logged; a bridge that fails is an error (0 or
- * -errno with 'err'). */
+ * devices that still exist (NETDEV_OPEN_REUSE), then loads each bridge's
+ * stored flows (a bridge without stored flows keeps its default rules).  A
+ * port that fails is recorded as absent and logged; a bridge or a flow line
+ * that fails is an error (0 or -errno with 'err', e.g. "bridge br0:
+ * flows[3]: table 0 is full (limit 10 flows)"). */
 int pbd_restore(struct pbd *d, struct errmsg *err);
 /* Tries to open the absent ports again. */
 void pbd_retry_absent(struct pbd *d);

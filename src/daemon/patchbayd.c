@@ -1,6 +1,7 @@
 /* patchbayd.c - the Patchbay daemon: options, start-up (load the config,
  * restore the switch, listen), the single-threaded epoll main loop
- * (RPC clients, signals, a 1 s timer) and clean shutdown. */
+ * (RPC clients, signals, a 1 s timer: aging, flow timeouts, absent ports)
+ * and clean shutdown. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "daemon/daemon-flows.h"
 #include "daemon/daemon-state.h"
 #include "daemon/daemonize.h"
 #include "daemon/rpc-methods.h"
@@ -203,6 +205,7 @@ static void timer_cb(struct pbd_watch *w, uint32_t events)
 	if (read(daemon_.timer_fd, &expirations, sizeof(expirations)) < 0)
 		return;
 	ofswitch_run(daemon_.state.sw);
+	pbd_flows_sync(&daemon_.state); /* flows that timed out */
 	if (++daemon_.ticks % RETRY_TICKS == 0 && daemon_.state.n_absent)
 		pbd_retry_absent(&daemon_.state);
 }

@@ -1,7 +1,9 @@
 /* rpc-methods.c - method dispatch and parameter checks, and the bridge
  * and MAC table methods: version, add-br, del-br, list-br, set-bridge,
- * fdb-show, fdb-flush.  Port methods are in rpc-port-methods.c. */
+ * fdb-show, fdb-flush.  Port methods are in rpc-port-methods.c, OpenFlow
+ * methods in rpc-flow-methods.c. */
 #include "daemon/rpc-methods.h"
+#include "daemon/daemon-flows.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -115,6 +117,7 @@ static json_t *m_version(struct pbd *d, json_t *params, int *code, struct errmsg
 
 static json_t *m_add_br(struct pbd *d, json_t *params, int *code, struct errmsg *err)
 {
+	struct pbd_flow_lines flows;
 	struct config *cfg;
 	struct config_bridge *cb;
 	struct ofproto *br;
@@ -138,12 +141,17 @@ static json_t *m_add_br(struct pbd *d, json_t *params, int *code, struct errmsg 
 		return NULL;
 	}
 	if (ofproto_set_mac_aging(br, cb->mac_aging) ||
-	    ofproto_set_mac_table_size(br, cb->mac_table_size)) {
+	    ofproto_set_mac_table_size(br, cb->mac_table_size) ||
+	    ofproto_set_flow_limit(br, cb->flow_limit)) {
 		ofswitch_bridge_del(d->sw, name, NULL);
 		config_free(cfg);
 		return rpcm_fail(code, RPC_FAILED, err, "bridge %s: cannot apply its settings",
 		                 name);
 	}
+	/* Store the default rules of the new bridge. */
+	pbd_flows_snapshot(br, &flows);
+	config_bridge_set_flows(cb, flows.lines, flows.n);
+	pbd_flows_free(&flows);
 	if (pbd_commit(d, cfg, err)) {
 		ofswitch_bridge_del(d->sw, name, NULL);
 		*code = RPC_FAILED;
@@ -205,17 +213,26 @@ static bool parse_setting(json_t *options, const char *key, unsigned int min, un
 	return true;
 }
 
-static int apply_settings(struct ofproto *br, unsigned int aging, unsigned int size)
-{
-	int error = ofproto_set_mac_aging(br, aging);
+struct bridge_settings {
+	unsigned int aging, size, flow_limit;
+};
 
-	return error ? error : ofproto_set_mac_table_size(br, size);
+static int apply_settings(struct ofproto *br, const struct bridge_settings *s)
+{
+	int error = ofproto_set_mac_aging(br, s->aging);
+
+	if (!error)
+		error = ofproto_set_mac_table_size(br, s->size);
+	if (!error)
+		error = ofproto_set_flow_limit(br, s->flow_limit);
+	return error;
 }
 
 static json_t *m_set_bridge(struct pbd *d, json_t *params, int *code, struct errmsg *err)
 {
-	static const char *const allowed[] = {"mac-aging", "mac-table-size", "datapath", NULL};
-	unsigned int aging, size, old_aging, old_size;
+	static const char *const allowed[] = {"mac-aging", "mac-table-size", "flow-limit",
+	                                      "datapath", NULL};
+	struct bridge_settings new, old;
 	struct config_bridge *cb, *ncb;
 	json_t *options = json_object_get(params, "options");
 	const char *datapath = NULL;
@@ -225,12 +242,14 @@ static json_t *m_set_bridge(struct pbd *d, json_t *params, int *code, struct err
 	if (!rpcm_get_bridge(d, params, &cb, &br, code, err) ||
 	    !rpcm_check_options(options, "set-bridge", allowed, code, err))
 		return NULL;
-	old_aging = aging = cb->mac_aging;
-	old_size = size = cb->mac_table_size;
-	if (!parse_setting(options, "mac-aging", CONFIG_MAC_AGING_MIN, CONFIG_MAC_AGING_MAX, &aging,
-	                   code, err) ||
+	old = (struct bridge_settings){cb->mac_aging, cb->mac_table_size, cb->flow_limit};
+	new = old;
+	if (!parse_setting(options, "mac-aging", CONFIG_MAC_AGING_MIN, CONFIG_MAC_AGING_MAX,
+	                   &new.aging, code, err) ||
 	    !parse_setting(options, "mac-table-size", CONFIG_MAC_TABLE_SIZE_MIN,
-	                   CONFIG_MAC_TABLE_SIZE_MAX, &size, code, err))
+	                   CONFIG_MAC_TABLE_SIZE_MAX, &new.size, code, err) ||
+	    !parse_setting(options, "flow-limit", CONFIG_FLOW_LIMIT_MIN, CONFIG_FLOW_LIMIT_MAX,
+	                   &new.flow_limit, code, err))
 		return NULL;
 	if (json_object_get(options, "datapath")) {
 		datapath = json_string_value(json_object_get(options, "datapath"));
@@ -242,24 +261,26 @@ static json_t *m_set_bridge(struct pbd *d, json_t *params, int *code, struct err
 
 	cfg = config_clone(d->cfg);
 	ncb = config_find_bridge(cfg, cb->name);
-	ncb->mac_aging = aging;
-	ncb->mac_table_size = size;
+	ncb->mac_aging = new.aging;
+	ncb->mac_table_size = new.size;
+	ncb->flow_limit = new.flow_limit;
 	if (datapath) {
 		free(ncb->datapath);
 		ncb->datapath = xstrdup(datapath);
 	}
-	if (apply_settings(br, aging, size)) {
-		apply_settings(br, old_aging, old_size);
+	if (apply_settings(br, &new)) {
+		apply_settings(br, &old);
 		config_free(cfg);
 		return rpcm_fail(code, RPC_FAILED, err, "bridge %s: cannot apply the settings",
 		                 cb->name);
 	}
 	if (pbd_commit(d, cfg, err)) {
-		apply_settings(br, old_aging, old_size);
+		apply_settings(br, &old);
 		*code = RPC_FAILED;
 		return NULL;
 	}
-	VLOG_INFO("bridge %s: mac-aging %u, mac-table-size %u", ofproto_name(br), aging, size);
+	VLOG_INFO("bridge %s: mac-aging %u, mac-table-size %u, flow-limit %u", ofproto_name(br),
+	          new.aging, new.size, new.flow_limit);
 	return json_object();
 }
 
@@ -310,7 +331,7 @@ struct rpcm_method {
 	const char *name;
 	rpcm_fn *fn;
 	const char *required[3];
-	const char *optional[2];
+	const char *optional[3];
 };
 
 static const struct rpcm_method methods[] = {
@@ -326,6 +347,14 @@ static const struct rpcm_method methods[] = {
         {"fdb-show", m_fdb_show, {"bridge", NULL}, {NULL}},
         {"fdb-flush", m_fdb_flush, {"bridge", NULL}, {NULL}},
         {"set-bridge", m_set_bridge, {"bridge", NULL}, {"options", NULL}},
+        {"add-flow", rpcm_add_flow, {"bridge", "flow", NULL}, {NULL}},
+        {"add-flows", rpcm_add_flows, {"bridge", "flows", NULL}, {NULL}},
+        {"mod-flows", rpcm_mod_flows, {"bridge", "flow", NULL}, {"strict", NULL}},
+        {"del-flows", rpcm_del_flows, {"bridge", NULL}, {"match", "strict", NULL}},
+        {"dump-flows", rpcm_dump_flows, {"bridge", NULL}, {"match", NULL}},
+        {"dump-megaflows", rpcm_dump_megaflows, {"bridge", NULL}, {NULL}},
+        {"flush-megaflows", rpcm_flush_megaflows, {"bridge", NULL}, {NULL}},
+        {"trace", rpcm_trace, {"bridge", "packet", NULL}, {NULL}},
 };
 
 static bool in_list(const char *const *list, const char *key)

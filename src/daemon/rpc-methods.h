@@ -43,4 +43,14 @@ json_t *rpcm_list_ports(struct pbd *d, json_t *params, int *code, struct errmsg 
 json_t *rpcm_dump_ports(struct pbd *d, json_t *params, int *code, struct errmsg *err);
 json_t *rpcm_show(struct pbd *d, json_t *params, int *code, struct errmsg *err);
 
+/* rpc-flow-methods.c */
+json_t *rpcm_add_flow(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_add_flows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_mod_flows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_del_flows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_dump_flows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_dump_megaflows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_flush_megaflows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_trace(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+
 #endif

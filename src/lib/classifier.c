@@ -12,7 +12,7 @@
 #include "lib/util.h"
 
 struct cls_subtable {
-	struct ts_mask mask;  /* compact form, for lookups */
+	struct ts_mask mask; /* compact form, for lookups */
 	struct flow full_mask;
 	uint32_t mask_hash;   /* of 'full_mask', for the writer's index */
 	int32_t max_priority; /* highest priority of the rules here */
@@ -109,8 +109,8 @@ bool classifier_is_empty(const struct classifier *cls)
 
 /* ---- Writer-side helpers ------------------------------------------------ */
 
-static struct cls_subtable *cls_find_subtable(const struct classifier *cls,
-                                              const struct flow *mask, uint32_t mask_hash)
+static struct cls_subtable *cls_find_subtable(const struct classifier *cls, const struct flow *mask,
+                                              uint32_t mask_hash)
 {
 	const struct ts_array *a = cls->by_mask.arr;
 	uint32_t pos = mask_hash & a->mask;
@@ -172,7 +172,7 @@ static void cls_publish(struct classifier *cls, struct cls_subtable *add, struct
 			v->e[j] = v->e[j - 1];
 		v->e[j] = r;
 	}
-	rcu_assign_pointer(cls->subtables, v);
+	ts_store_ptr(cls->subtables, v);
 	call_rcu(&old->rcu, cls_subtables_free_rcu);
 }
 
@@ -200,7 +200,8 @@ static void cls_subtable_rescan(struct cls_subtable *st)
 
 	st->max_priority = INT32_MIN;
 	st->max_count = 0;
-	TS_ARRAY_FOR_EACH (head, i, a) {
+	TS_ARRAY_FOR_EACH(head, i, a)
+	{
 		if (head->priority > st->max_priority) {
 			st->max_priority = head->priority;
 			st->max_count = 1;
@@ -243,14 +244,14 @@ static struct cls_rule *cls_insert(struct classifier *cls, struct cls_rule *rule
 			return rule;
 		rule->next = cur->next;
 		if (prev)
-			rcu_assign_pointer(prev->next, rule);
+			ts_store_ptr(prev->next, rule);
 		else
 			ts_table_replace(&st->heads, head, rule, rule->hash);
 		return cur;
 	}
 	rule->next = cur;
 	if (prev)
-		rcu_assign_pointer(prev->next, rule);
+		ts_store_ptr(prev->next, rule);
 	else
 		ts_table_replace(&st->heads, head, rule, rule->hash);
 added:
@@ -296,7 +297,7 @@ void classifier_remove(struct classifier *cls, struct cls_rule *rule)
 		while (prev->next != rule)
 			prev = prev->next;
 		/* 'rule->next' stays intact for readers still on 'rule'. */
-		rcu_assign_pointer(prev->next, rule->next);
+		ts_store_ptr(prev->next, rule->next);
 	}
 	st->n_rules--;
 	cls->n_rules--;
@@ -331,7 +332,7 @@ struct cls_rule *classifier_find_exactly(const struct classifier *cls, const str
 const struct cls_rule *classifier_lookup(const struct classifier *cls, const struct flow *flow,
                                          struct flow_wc *wc)
 {
-	const struct cls_subtables *v = rcu_dereference(cls->subtables);
+	const struct cls_subtables *v = ts_load_ptr(cls->subtables);
 	const struct cls_rule *best = NULL;
 
 	for (size_t i = 0; i < v->n; i++) {
@@ -392,10 +393,10 @@ size_t classifier_collect(const struct classifier *cls, const struct flow *key,
 
 		if (mask && !cls_mask_covers(&st->full_mask, mask))
 			continue;
-		TS_ARRAY_FOR_EACH (head, j, st->heads.arr)
-			for (r = head; r; r = r->next)
-				if (!mask || cls_rule_is_covered(r, key, mask))
-					out[k++] = r;
+		TS_ARRAY_FOR_EACH(head, j, st->heads.arr)
+		for (r = head; r; r = r->next)
+			if (!mask || cls_rule_is_covered(r, key, mask))
+				out[k++] = r;
 	}
 	qsort(out, k, sizeof *out, cls_rule_cmp_priority);
 	*rules = out;
@@ -413,7 +414,8 @@ size_t classifier_foreach(const struct classifier *cls, void (*fn)(struct cls_ru
 		struct cls_rule *head, *r, *next;
 		uint32_t j;
 
-		TS_ARRAY_FOR_EACH (head, j, v->e[i].st->heads.arr) {
+		TS_ARRAY_FOR_EACH(head, j, v->e[i].st->heads.arr)
+		{
 			for (r = head; r; r = next) {
 				next = r->next;
 				fn(r, aux);

@@ -51,7 +51,7 @@ struct cls_subtables;
  * only links it.  'key', 'mask', 'priority' and 'data' must not change while
  * the rule is in a classifier. */
 struct cls_rule {
-	struct flow key;  /* masked: key & mask == key */
+	struct flow key; /* masked: key & mask == key */
 	struct flow mask;
 	int32_t priority; /* higher wins */
 	void *data;       /* the caller's pointer */

@@ -32,7 +32,7 @@ struct emc *emc_create(void)
 	struct emc *emc;
 
 	if (posix_memalign((void **)&emc, PB_CACHE_LINE, sizeof *emc))
-		emc = xmalloc(sizeof *emc);
+		abort(); /* out of memory, as xmalloc would */
 	memset(emc, 0, sizeof *emc);
 	return emc;
 }
@@ -100,6 +100,8 @@ void emc_insert(struct emc *emc, const struct flow *flow, uint32_t hash, struct 
 		struct emc_entry *x = &set[w];
 
 		if (x->mf && x->hash == hash && emc_key_equal(&x->key, flow)) {
+			if (x->mf == mf)
+				return;
 			e = x;
 			break;
 		}
@@ -108,8 +110,6 @@ void emc_insert(struct emc *emc, const struct flow *flow, uint32_t hash, struct 
 	}
 	if (!e)
 		e = &set[emc->victim++ % EMC_WAYS];
-	if (e->mf == mf)
-		return;
 	megaflow_ref(mf);
 	if (e->mf)
 		emc_clear(e);

@@ -31,7 +31,7 @@ static void flow_parse_nd(const uint8_t *p, size_t len, struct flow *flow)
 		size_t opt_len = (size_t)p[ofs + 1] * 8;
 		uint8_t *mac = NULL;
 
-		if (!opt_len || opt_len > len - ofs)
+		if (opt_len > len - ofs)
 			goto invalid;
 		if (p[ofs] == 1 && type == 135 && opt_len == 8)
 			mac = flow->arp_sha; /* source link-layer address */

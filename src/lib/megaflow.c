@@ -88,8 +88,8 @@ void megaflow_cache_destroy(struct megaflow_cache *cache)
 		struct megaflow *mf;
 		uint32_t j;
 
-		TS_ARRAY_FOR_EACH (mf, j, st->entries.arr)
-			mf_free(mf);
+		TS_ARRAY_FOR_EACH(mf, j, st->entries.arr)
+		mf_free(mf);
 		mf_subtable_unref(st);
 	}
 	free(cache->subtables);
@@ -120,7 +120,7 @@ static void mf_publish(struct megaflow_cache *cache, struct mf_subtable **st, si
 	v = xmalloc(sizeof *v + n * sizeof v->st[0]);
 	v->n = n;
 	memcpy(v->st, st, n * sizeof *st);
-	rcu_assign_pointer(cache->subtables, v);
+	ts_store_ptr(cache->subtables, v);
 	call_rcu(&old->rcu, mf_subtables_free_rcu);
 }
 
@@ -139,7 +139,10 @@ static struct mf_subtable *mf_find_subtable(const struct megaflow_cache *cache,
 
 static uint32_t mf_mask_hash(const struct ts_mask *m)
 {
-	return ts_hash_words(m->w, m->n) ^ ts_hash_words((const uint64_t *)(const void *)m->idx, 2);
+	uint64_t idx[(sizeof m->idx + 7) / 8] = {0};
+
+	memcpy(idx, m->idx, sizeof m->idx);
+	return ts_hash_words(m->w, m->n) ^ ts_hash_words(idx, ARRAY_SIZE(idx));
 }
 
 static struct megaflow *mf_find_in(const struct mf_subtable *st, const struct flow *flow,
@@ -249,7 +252,7 @@ void megaflow_remove(struct megaflow_cache *cache, struct megaflow *mf)
 
 struct megaflow *megaflow_lookup(const struct megaflow_cache *cache, const struct flow *flow)
 {
-	const struct mf_subtables *v = rcu_dereference(cache->subtables);
+	const struct mf_subtables *v = ts_load_ptr(cache->subtables);
 
 	for (size_t i = 0; i < v->n; i++) {
 		const struct mf_subtable *st = v->st[i];
@@ -261,9 +264,59 @@ struct megaflow *megaflow_lookup(const struct megaflow_cache *cache, const struc
 	return NULL;
 }
 
+/* Looks up at most 64 flows (a bitmap of unresolved ones). */
+static size_t mf_lookup_chunk(const struct mf_subtables *v, const struct flow *const flows[],
+                              size_t n, struct megaflow *out[])
+{
+	uint64_t todo = n == 64 ? ~0ULL : (1ULL << n) - 1;
+	uint32_t hashes[64];
+	size_t hits = 0;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	for (size_t s = 0; s < v->n && todo; s++) {
+		const struct mf_subtable *st = v->st[s];
+		const struct ts_array *a = ts_table_read(&st->entries);
+		uint64_t m;
+
+		for (m = todo; m; m &= m - 1) {
+			size_t i = (size_t)__builtin_ctzll(m);
+
+			hashes[i] = ts_hash_masked(flows[i], &st->mask);
+			__builtin_prefetch(&a->slots[hashes[i] & a->mask]);
+		}
+		for (m = todo; m; m &= m - 1) {
+			size_t i = (size_t)__builtin_ctzll(m);
+			uint32_t pos = hashes[i] & a->mask;
+			struct megaflow *mf;
+
+			while ((mf = ts_probe(a, hashes[i], &pos)) != NULL) {
+				if (ts_match_compact(flows[i], &st->mask, mf->key)) {
+					out[i] = mf;
+					todo &= ~(1ULL << i);
+					hits++;
+					break;
+				}
+			}
+		}
+	}
+	return hits;
+}
+
+size_t megaflow_lookup_batch(const struct megaflow_cache *cache, const struct flow *const flows[],
+                             size_t n, struct megaflow *out[])
+{
+	const struct mf_subtables *v = ts_load_ptr(cache->subtables);
+	size_t hits = 0;
+
+	for (size_t i = 0; i < n; i += 64)
+		hits += mf_lookup_chunk(v, flows + i, PB_MIN(n - i, (size_t)64), out + i);
+	return hits;
+}
+
 void *megaflow_actions(const struct megaflow *mf)
 {
-	return rcu_dereference(mf->actions);
+	return ts_load_ptr(mf->actions);
 }
 
 struct mf_old_actions {
@@ -284,7 +337,7 @@ void megaflow_set_actions(struct megaflow_cache *cache, struct megaflow *mf, voi
 {
 	void *old = mf->actions;
 
-	rcu_assign_pointer(mf->actions, actions);
+	ts_store_ptr(mf->actions, actions);
 	if (old && cache->free_actions) {
 		struct mf_old_actions *o = xmalloc(sizeof *o);
 
@@ -346,8 +399,8 @@ size_t megaflow_sweep(struct megaflow_cache *cache, bool (*fn)(struct megaflow *
 		struct megaflow *mf;
 		uint32_t j;
 
-		TS_ARRAY_FOR_EACH (mf, j, v->st[i]->entries.arr)
-			all[n++] = mf;
+		TS_ARRAY_FOR_EACH(mf, j, v->st[i]->entries.arr)
+		all[n++] = mf;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (fn(all[i], aux)) {
@@ -378,8 +431,8 @@ void megaflow_rank(struct megaflow_cache *cache)
 		struct megaflow *mf;
 		uint32_t j;
 
-		TS_ARRAY_FOR_EACH (mf, j, st->entries.arr)
-			total += __atomic_load_n(&mf->packets, __ATOMIC_RELAXED);
+		TS_ARRAY_FOR_EACH(mf, j, st->entries.arr)
+		total += __atomic_load_n(&mf->packets, __ATOMIC_RELAXED);
 		/* Removed entries take their counts along: clamp at 0. */
 		st->score = total > st->last_total ? total - st->last_total : 0;
 		st->last_total = total;

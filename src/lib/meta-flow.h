@@ -62,7 +62,7 @@ enum mf_field_id {
 	MFF_IPV6_DST,
 	MFF_IPV6_LABEL,
 	MFF_IP_PROTO,
-	MFF_NW_TOS, /* DSCP in place: the TOS byte with ECN bits zero */
+	MFF_NW_TOS,  /* DSCP in place: the TOS byte with ECN bits zero */
 	MFF_IP_DSCP, /* DSCP shifted down: 0..63 */
 	MFF_IP_ECN,
 	MFF_NW_TTL,
@@ -149,9 +149,9 @@ struct mf_field {
 	bool writable; /* set_field allowed (OpenFlow 1.3) */
 	enum mf_prereq prereq;
 	enum mf_string string;
-	const char *desc;    /* what a value is, for errors: "port number" */
-	struct mf_oxm oxm;   /* OpenFlow 1.3 header (OXM basic, else NXM) */
-	struct mf_oxm nxm;   /* alternative NXM header accepted when decoding */
+	const char *desc;  /* what a value is, for errors: "port number" */
+	struct mf_oxm oxm; /* OpenFlow 1.3 header (OXM basic, else NXM) */
+	struct mf_oxm nxm; /* alternative NXM header accepted when decoding */
 };
 
 /* A field value (or mask), HOST byte order for integers, laid out by width:
@@ -184,14 +184,14 @@ void mf_set_flow_value(const struct mf_field *mf, const union mf_value *value, s
 
 /* Reads the field's value and mask from 'm'. */
 void mf_get(const struct mf_field *mf, const struct match *m, union mf_value *value,
-	    union mf_value *mask);
+            union mf_value *mask);
 /* Sets the field in 'm' to 'value' under 'mask' (NULL = exact), keeping
  * 'm' normalized; bits outside the mask are dropped.  A few fields carry
  * extra meaning, as in ovs-ofctl: dl_vlan (0xffff = no tag) and
  * dl_vlan_pcp/vlan_pcp also require a tag (CFI).  The caller has checked
  * the value with mf_value_check() and masking with 'mf->maskable'. */
 void mf_set(const struct mf_field *mf, const union mf_value *value, const union mf_value *mask,
-	    struct match *m);
+            struct match *m);
 /* Wildcards the field in 'm' entirely. */
 void mf_clear(const struct mf_field *mf, struct match *m);
 /* True if any bit of the field is matched in 'm'. */
@@ -215,14 +215,14 @@ const char *mf_prereq_shorthand(const struct mf_field *mf, const struct match *m
  * Returns 0 or -EINVAL with a message like "'abc' is not a valid port
  * number" (without the field name; the caller prefixes it). */
 int mf_parse(const struct mf_field *mf, const char *s, union mf_value *value, union mf_value *mask,
-	     struct errmsg *err);
+             struct errmsg *err);
 /* Parses a value only (no mask allowed). */
 int mf_parse_value(const struct mf_field *mf, const char *s, union mf_value *value,
-		   struct errmsg *err);
+                   struct errmsg *err);
 /* Formats 'value' under 'mask' (NULL = exact) into 'buf' (MF_FORMAT_MAX):
  * the inverse of mf_parse() (port numbers as numbers). */
 void mf_format(const struct mf_field *mf, const union mf_value *value, const union mf_value *mask,
-	       char *buf, size_t size);
+               char *buf, size_t size);
 
 /* Value <-> network byte order wire form of mf->n_bytes bytes (integers
  * big-endian, right-aligned; arrays as is). */

@@ -8,12 +8,12 @@
 #include "lib/util.h"
 
 const uint64_t ts_secret[24] = {
-	0xf2a74de452e6b439ULL, 0x6513270e269e0d37ULL, 0x0c5c7fd0a6a3a451ULL, 0xd23f0824128b2f33ULL,
-	0x1818e811892f902bULL, 0x9531985d5d9dc9f9ULL, 0xe8e25d940ed90475ULL, 0x36f675cc81e74ef5ULL,
-	0x1600a35a099950d9ULL, 0x6b0d549b6f03675bULL, 0x3d9c172411e20b8fULL, 0x8d116ece1738f7d9ULL,
-	0x0f21ddb66cad4a27ULL, 0x90c192cfd3ac94afULL, 0xf28c105d1fb17c23ULL, 0xa170b33839263059ULL,
-	0x953f48f1a09f76b5ULL, 0x0fd630f1f29d0da9ULL, 0x95e60af593bd04cfULL, 0x0cb1e29c658cda15ULL,
-	0x3898d190f9ebdacdULL, 0x8e81973e0becd7b1ULL, 0x2217beaddbc496cbULL, 0x6b4cb2424a23d597ULL,
+        0xf2a74de452e6b439ULL, 0x6513270e269e0d37ULL, 0x0c5c7fd0a6a3a451ULL, 0xd23f0824128b2f33ULL,
+        0x1818e811892f902bULL, 0x9531985d5d9dc9f9ULL, 0xe8e25d940ed90475ULL, 0x36f675cc81e74ef5ULL,
+        0x1600a35a099950d9ULL, 0x6b0d549b6f03675bULL, 0x3d9c172411e20b8fULL, 0x8d116ece1738f7d9ULL,
+        0x0f21ddb66cad4a27ULL, 0x90c192cfd3ac94afULL, 0xf28c105d1fb17c23ULL, 0xa170b33839263059ULL,
+        0x953f48f1a09f76b5ULL, 0x0fd630f1f29d0da9ULL, 0x95e60af593bd04cfULL, 0x0cb1e29c658cda15ULL,
+        0x3898d190f9ebdacdULL, 0x8e81973e0becd7b1ULL, 0x2217beaddbc496cbULL, 0x6b4cb2424a23d597ULL,
 };
 _Static_assert(FLOW_U64S < 24, "ts_secret needs a spare constant beyond the flow words");
 
@@ -81,7 +81,7 @@ static bool ts_array_put(struct ts_array *a, void *p, uint32_t hash)
 			bool was_empty = !s->ptr;
 
 			CMM_STORE_SHARED(s->hash, hash);
-			rcu_assign_pointer(s->ptr, p);
+			ts_store_ptr(s->ptr, p);
 			return was_empty;
 		}
 	}
@@ -98,10 +98,10 @@ static void ts_table_rebuild(struct ts_table *t, uint32_t n_live)
 	while (n_slots < 2 * n_live)
 		n_slots *= 2;
 	a = ts_array_alloc(n_slots);
-	TS_ARRAY_FOR_EACH (p, i, old)
-		ts_array_put(a, p, old->slots[i].hash);
+	TS_ARRAY_FOR_EACH(p, i, old)
+	ts_array_put(a, p, old->slots[i].hash);
 	t->n_used = t->n;
-	rcu_assign_pointer(t->arr, a);
+	ts_store_ptr(t->arr, a);
 	call_rcu(&old->rcu, ts_array_free_rcu);
 }
 
@@ -130,7 +130,7 @@ static struct ts_slot *ts_table_find_slot(struct ts_table *t, const void *p, uin
 
 void ts_table_replace(struct ts_table *t, void *old, void *new, uint32_t hash)
 {
-	rcu_assign_pointer(ts_table_find_slot(t, old, hash)->ptr, new);
+	ts_store_ptr(ts_table_find_slot(t, old, hash)->ptr, new);
 }
 
 void ts_table_remove(struct ts_table *t, void *p, uint32_t hash)

@@ -19,6 +19,13 @@
 
 #include "lib/flow.h"
 
+/* RCU pointer publication and reads, inline: liburcu's rcu_dereference()
+ * and rcu_assign_pointer() are out-of-line calls unless _LGPL_SOURCE is
+ * defined, which we do not.  A consume load (acquire in practice) pairs
+ * with the release store. */
+#define ts_load_ptr(p)     __atomic_load_n(&(p), __ATOMIC_CONSUME)
+#define ts_store_ptr(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+
 /* ---- Compact masks ---------------------------------------------------- */
 
 /* The words of a mask that are not all-zero, in increasing word order:
@@ -121,7 +128,7 @@ static inline void ts_mask_or_into(const struct ts_mask *m, struct flow *wc)
  * every entry that stays present during its probe.  The table always keeps
  * at least a quarter of its slots empty, so probes terminate.  Growing,
  * shrinking and tombstone cleanup build a new array, publish it with
- * rcu_assign_pointer() and free the old one after a grace period. */
+ * ts_store_ptr() and free the old one after a grace period. */
 #define TS_TOMB ((void *)(uintptr_t)1)
 
 struct ts_slot {
@@ -156,7 +163,7 @@ void ts_table_remove(struct ts_table *t, void *p, uint32_t hash);
 /* Reader: the array to probe (valid until rcu_read_unlock()). */
 static inline const struct ts_array *ts_table_read(const struct ts_table *t)
 {
-	return rcu_dereference(t->arr);
+	return ts_load_ptr(t->arr);
 }
 
 /* Reader: the next entry stored under 'hash' at or after slot '*pos' (start
@@ -168,7 +175,7 @@ static inline void *ts_probe(const struct ts_array *a, uint32_t hash, uint32_t *
 
 	for (;;) {
 		const struct ts_slot *s = &a->slots[i];
-		void *p = rcu_dereference(s->ptr);
+		void *p = ts_load_ptr(s->ptr);
 
 		i = (i + 1) & a->mask;
 		if (!p)
@@ -181,8 +188,8 @@ static inline void *ts_probe(const struct ts_array *a, uint32_t hash, uint32_t *
 }
 
 /* Writer (or a reader under RCU): iteration over every live entry of 'a'. */
-#define TS_ARRAY_FOR_EACH(P, I, A)                                                                  \
+#define TS_ARRAY_FOR_EACH(P, I, A)                                                                 \
 	for ((I) = 0; (I) <= (A)->mask; (I)++)                                                     \
-		if (((P) = rcu_dereference((A)->slots[I].ptr)) != NULL && (P) != TS_TOMB)
+		if (((P) = ts_load_ptr((A)->slots[I].ptr)) != NULL && (P) != TS_TOMB)
 
 #endif

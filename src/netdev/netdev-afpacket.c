@@ -1,15 +1,18 @@
 /* netdev-afpacket.c - AF_PACKET port I/O (TPACKET_V3 rx ring, sendmmsg tx)
- * shared by the system, veth and tap providers, and the "system" provider
- * itself, which attaches an existing kernel device by name. */
+ * shared by the system, veth and tap providers, with the tc ingress drop that
+ * takes the port away from the host stack, and the "system" provider itself,
+ * which attaches an existing kernel device by name. */
 #include "netdev/netdev-afpacket.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <net/if.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -35,6 +38,7 @@
 
 struct afpacket {
 	int fd;
+	bool owns_qdisc; /* the tc drop's clsact qdisc is ours to delete */
 	uint8_t *ring;
 	size_t ring_size;
 
@@ -171,6 +175,7 @@ int netdev_afpacket_attach(struct netdev *dev, struct errmsg *err)
 {
 	struct nl_link_info info;
 	struct afpacket *afp = NULL;
+	bool owns_qdisc;
 	int error;
 
 	error = nl_link_get(dev->name, &info);
@@ -179,24 +184,70 @@ int netdev_afpacket_attach(struct netdev *dev, struct errmsg *err)
 	if (error)
 		return errmsg_set(err, error, "port %s: cannot query device: %s", dev->name,
 		                  strerror(-error));
+	/* Before the device comes up, so that the host stack never sees a
+	 * frame from the switch's side. */
+	error = nl_tc_drop_install(info.ifindex, &owns_qdisc);
+	if (error == -EBUSY)
+		return errmsg_set(err, error,
+		                  "port %s: cannot detach the device from the host stack: a tc "
+		                  "ingress filter not installed by patchbay uses priority %d "
+		                  "(see 'tc filter show dev %s ingress')",
+		                  dev->name, NL_TC_DROP_PRIO, dev->name);
+	if (error)
+		return errmsg_set(err, error,
+		                  "port %s: cannot detach the device from the host stack "
+		                  "(tc clsact qdisc + bpf ingress drop): %s",
+		                  dev->name, strerror(-error));
 	if (!(info.flags & IFF_UP)) {
 		error = nl_link_set_up(info.ifindex);
-		if (error)
-			return errmsg_set(err, error, "port %s: cannot bring device up: %s",
-			                  dev->name, strerror(-error));
+		if (error) {
+			errmsg_set(err, error, "port %s: cannot bring device up: %s", dev->name,
+			           strerror(-error));
+			goto out;
+		}
 	}
 	error = afp_open(dev->name, info.ifindex, &afp, err);
 	if (error)
-		return error;
+		goto out;
+	afp->owns_qdisc = owns_qdisc;
 	dev->ifindex = info.ifindex;
 	dev->priv = afp;
 	return 0;
+
+out:
+	nl_tc_drop_remove(info.ifindex, owns_qdisc);
+	return error;
 }
 
 void netdev_afpacket_detach(struct netdev *dev)
 {
-	afp_close(dev->priv);
+	struct afpacket *afp = dev->priv;
+	int error;
+
+	if (!afp)
+		return;
+	/* The host stack gets the device back. */
+	error = nl_tc_drop_remove(dev->ifindex, afp->owns_qdisc);
+	if (error && error != -ENODEV)
+		VLOG_WARN("port %s: cannot remove the tc ingress drop: %s", dev->name,
+		          strerror(-error));
+	afp_close(afp);
 	dev->priv = NULL;
+}
+
+int netdev_afpacket_disable_ipv6(const char *name)
+{
+	char path[80];
+	int fd, error = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno; /* ENOENT: no IPv6 in this kernel */
+	if (write(fd, "1\n", 2) != 2)
+		error = -errno;
+	close(fd);
+	return error;
 }
 
 /* Puts the VLAN tag the kernel moved into the frame's metadata back in front

@@ -16,14 +16,22 @@ extern const struct netdev_class netdev_tap_class;
 extern const struct netdev_class netdev_internal_class;
 
 /* Attaches 'dev' (dev->name must be set) to the existing kernel device of that
- * name: brings it up, opens the socket and ring, joins promiscuous mode, and
- * sets dev->ifindex and dev->priv.  -ENODEV ("port p9: no such network
- * device") or another -errno with 'err' filled; nothing is left open then. */
+ * name: installs the tc ingress drop that keeps the host stack from handling
+ * frames arriving on it (netlink.h: nl_tc_drop_install), brings it up, opens
+ * the socket and ring, joins promiscuous mode, and sets dev->ifindex and
+ * dev->priv.  -ENODEV ("port p9: no such network device") or another -errno
+ * with 'err' filled; nothing is left open or installed then. */
 int netdev_afpacket_attach(struct netdev *dev, struct errmsg *err);
 
-/* Closes what netdev_afpacket_attach() opened (dev->priv may be NULL).  Does
- * not touch the kernel device. */
+/* Closes what netdev_afpacket_attach() opened and removes its tc drop (and
+ * the clsact qdisc if it created it).  dev->priv may be NULL. */
 void netdev_afpacket_detach(struct netdev *dev);
+
+/* Turns IPv6 off on the device 'name' (net.ipv6.conf.NAME.disable_ipv6), so
+ * that the host sends no router solicitations or NDP through a device that
+ * Patchbay created for a port.  0 (also when the kernel has no IPv6) or
+ * -errno. */
+int netdev_afpacket_disable_ipv6(const char *name);
 
 /* The class operations for a netdev attached by netdev_afpacket_attach(). */
 int netdev_afpacket_rx_batch(struct netdev *dev, struct pkt_batch *batch);

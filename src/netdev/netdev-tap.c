@@ -86,6 +86,12 @@ static int netdev_tap_construct(struct netdev *dev, const struct netdev_args *ar
 		                  strerror(-error));
 	}
 
+	/* The device belongs to the switch and the VM behind it: the host must
+	 * not send router solicitations or NDP through it. */
+	error = netdev_afpacket_disable_ipv6(dev->name);
+	if (error)
+		VLOG_WARN("port %s: cannot disable IPv6 on the device: %s", dev->name,
+		          strerror(-error));
 	error = netdev_afpacket_attach(dev, err);
 	if (error && created)
 		netdev_tap_delete(dev->name);

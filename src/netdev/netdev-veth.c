@@ -1,6 +1,6 @@
 /* netdev-veth.c - the "veth" provider: creates a veth pair whose peer lives
  * (up, tx checksum offload off) in a named network namespace, then does packet
- * I/O on our end through AF_PACKET. */
+ * I/O on our end (IPv6 off, host stack detached) through AF_PACKET. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
@@ -143,6 +143,17 @@ out:
 	return error;
 }
 
+/* Our end belongs to the switch: the host must not send router solicitations
+ * or NDP through it (the tc drop only stops what arrives).  The peer, the
+ * namespace's interface, keeps IPv6. */
+static void veth_host_ipv6_off(const char *name)
+{
+	int error = netdev_afpacket_disable_ipv6(name);
+
+	if (error)
+		VLOG_WARN("port %s: cannot disable IPv6 on the device: %s", name, strerror(-error));
+}
+
 static int netdev_veth_construct(struct netdev *dev, const struct netdev_args *args,
                                  unsigned int flags, struct errmsg *err)
 {
@@ -200,6 +211,8 @@ static int netdev_veth_construct(struct netdev *dev, const struct netdev_args *a
 	}
 
 	error = veth_peer_setup(dev->name, args->peer, nsfd, err);
+	if (!error)
+		veth_host_ipv6_off(dev->name);
 	if (!error)
 		error = netdev_afpacket_attach(dev, err);
 	if (error && created && !nl_link_get(dev->name, &info))

@@ -17,6 +17,7 @@
 
 #include "lib/util.h"
 #include "netdev/netdev.h"
+#include "openflow/flow-text.h"
 
 struct ofswitch;
 struct ofproto;
@@ -82,5 +83,74 @@ struct ofproto_fdb_entry {
 /* Snapshot of the MAC table ordered by (vlan, mac); '*entries' malloc'd. */
 void ofproto_fdb_dump(struct ofproto *br, struct ofproto_fdb_entry **entries, size_t *n);
 void ofproto_fdb_flush(struct ofproto *br);
+
+/* ---- OpenFlow tables (see docs/pipeline.md) ----
+ *
+ * A bridge has OFPROTO_N_TABLES tables numbered 0..63.  A new bridge gets
+ * one flow, "table=0,priority=0,actions=NORMAL", so that it behaves as a
+ * learning switch until the user programs it; a miss in any table drops.
+ * Every change to the tables revalidates the datapath's megaflows before it
+ * returns, so the fast path never forwards by a stale rule. */
+#define OFPROTO_N_TABLES           64
+#define OFPROTO_FLOW_LIMIT_DEFAULT 1000000u
+
+/* Applies one flow-table change, as parsed by flow_text_parse() (and later
+ * decoded from OpenFlow FLOW_MODs).  'cmd' is FLOW_TEXT_ADD, _MODIFY or
+ * _DELETE; 'strict' selects modify_strict/delete_strict.  Errors: -EINVAL
+ * (bad table, actions that fail ofpacts_check, output to a port that the
+ * bridge does not have is allowed as in OpenFlow), -ENOSPC ("table 0 is
+ * full (limit 1000000 flows)"), -EEXIST (CHECK_OVERLAP hit).  On error
+ * nothing changes. */
+int ofproto_flow_mod(struct ofproto *br, enum flow_text_cmd cmd, bool strict,
+                     const struct flow_text_mod *fm, struct errmsg *err);
+
+/* One rule as dump-flows shows it.  'text' is the rule formatted by
+ * flow_text_format_rule() with port names (heap); the rest is for callers
+ * that want fields. */
+struct ofproto_flow_info {
+	uint8_t table_id;
+	uint16_t priority;
+	uint64_t cookie;
+	uint64_t packets, bytes;
+	double duration; /* seconds since added */
+	uint16_t idle_timeout, hard_timeout;
+	uint16_t flags;
+	char *text;
+};
+/* Rules matching the FLOW_TEXT_MATCH filter 'filter' (NULL = all), ordered by
+ * table then descending priority.  '*flows' malloc'd; free with
+ * ofproto_flow_info_free(). */
+void ofproto_flow_dump(struct ofproto *br, const struct flow_text_mod *filter,
+                       struct ofproto_flow_info **flows, size_t *n);
+void ofproto_flow_info_free(struct ofproto_flow_info *flows, size_t n);
+
+/* Every rule formatted for the config store ("table=0,priority=..,cookie=..,
+ * idle_timeout=..,MATCH,actions=.." with port NUMBERS, no counters), in
+ * table/priority order.  '*lines' is a malloc'd array of heap strings. */
+void ofproto_flow_save(struct ofproto *br, char ***lines, size_t *n);
+
+/* Per-table flow limit (1..OFPROTO_FLOW_LIMIT_DEFAULT*16).  0 or -EINVAL. */
+int ofproto_set_flow_limit(struct ofproto *br, unsigned int limit);
+
+/* Port names of 'br' for flow_text_parse/format (valid while 'br' lives). */
+const struct ofp_port_names *ofproto_port_names(struct ofproto *br);
+
+/* Megaflows installed for this bridge's ports. */
+struct ofproto_megaflow_info {
+	char *match;   /* flow_format() of key/mask (heap) */
+	char *actions; /* dp_actions_format() (heap) */
+	uint64_t packets, bytes;
+	double used; /* seconds since last hit, or -1 for never */
+};
+void ofproto_megaflow_dump(struct ofproto *br, struct ofproto_megaflow_info **mfs, size_t *n);
+void ofproto_megaflow_info_free(struct ofproto_megaflow_info *mfs, size_t n);
+void ofproto_megaflow_flush(struct ofproto *br);
+
+/* Runs 'flow' (as parsed by flow_text_parse_packet()) through the tables
+ * without forwarding anything and without learning, and returns a heap
+ * report: each table visited with the rule matched (or the miss), the
+ * actions executed, the final datapath actions and the megaflow (match
+ * with mask) that an upcall would install.  0 or -errno. */
+int ofproto_trace(struct ofproto *br, const struct flow *flow, char **report, struct errmsg *err);
 
 #endif

@@ -2,7 +2,6 @@
 # broadcast, no flooding of learned unicast, and port counters.
 import time
 
-import pytest
 from scapy.layers.inet import ICMP, IP, UDP
 from scapy.layers.l2 import ARP, Ether
 
@@ -120,9 +119,6 @@ def test_ping_after_del_port_and_readd(daemon, netns, bridge):
     h1.ping(h2)
 
 
-@pytest.mark.xfail(strict=True, reason="the root namespace's stack still handles frames that "
-                   "arrive on switch ports (answers ARP for host addresses); remove this "
-                   "marker once netdev detaches the host stack from its ports")
 def test_host_stack_does_not_answer_on_switch_ports(daemon, netns, bridge, workdir):
     h1 = attach_host(daemon, netns, bridge, 1, ip4(1))
     h2 = attach_host(daemon, netns, bridge, 2, ip4(2))

@@ -1,5 +1,6 @@
 /* test-config-store.c - unit tests for the daemon's config store: the model
- * helpers, strict parsing with precise errors, and atomic saving. */
+ * helpers, strict parsing with precise errors (stored flow lines included),
+ * and atomic saving. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,6 +89,15 @@ static int count_entries(const char *dir)
 	return n;
 }
 
+/* Flow lines as ofproto_flow_save() writes them (port numbers only). */
+static char *const sample_flows[] = {
+        "table=0,priority=100,cookie=0x1f,idle_timeout=10,tcp,in_port=1,nw_dst=10.0.0.0/24,"
+        "tp_dst=80,actions=output:7",
+        "table=0,priority=0,actions=NORMAL",
+        "table=3,priority=5,arp,actions=drop",
+};
+
+/* br0 has stored flows, br1 has none (a document from before flows). */
 static struct config *sample_config(void)
 {
 	struct config *cfg = config_create();
@@ -96,6 +106,8 @@ static struct config *sample_config(void)
 
 	br0->mac_aging = 60;
 	br0->mac_table_size = 100;
+	br0->flow_limit = 5000;
+	config_bridge_set_flows(br0, sample_flows, ARRAY_SIZE(sample_flows));
 	config_bridge_add_port(br0, "p1", 1, "veth", "p1-ns", "ns1");
 	config_bridge_add_port(br0, "eth9", 7, "system", NULL, NULL);
 	config_bridge_add_port(br1, "tap0", 2, "tap", NULL, NULL);
@@ -113,6 +125,11 @@ static void assert_config_equal(const struct config *a, const struct config *b)
 		assert_string_equal(x->datapath, y->datapath);
 		assert_int_equal(x->mac_aging, y->mac_aging);
 		assert_int_equal(x->mac_table_size, y->mac_table_size);
+		assert_int_equal(x->flow_limit, y->flow_limit);
+		assert_int_equal(x->has_flows, y->has_flows);
+		assert_int_equal(x->n_flows, y->n_flows);
+		for (size_t j = 0; j < x->n_flows; j++)
+			assert_string_equal(x->flows[j], y->flows[j]);
 		assert_int_equal(x->n_ports, y->n_ports);
 		for (size_t j = 0; j < x->n_ports; j++) {
 			const struct config_port *p = x->ports[j], *q = y->ports[j];
@@ -169,6 +186,21 @@ static void test_model(void **state)
 	assert_int_equal(config_bridge_remove_port(br, "p1"), -ENOENT);
 	assert_int_equal(config_next_ofport(copy), 1);
 	assert_int_equal(cfg->bridges[0]->n_ports, 2);
+
+	/* Flow lines: copied, compared, replaced independently of the clone. */
+	assert_true(config_bridge_flows_equal(br, sample_flows, ARRAY_SIZE(sample_flows)));
+	assert_false(config_bridge_flows_equal(br, sample_flows, 2));
+	config_bridge_set_flows(br, &sample_flows[1], 1);
+	assert_true(config_bridge_flows_equal(br, &sample_flows[1], 1));
+	assert_false(config_bridge_flows_equal(br, &sample_flows[0], 1));
+	assert_int_equal(cfg->bridges[0]->n_flows, ARRAY_SIZE(sample_flows));
+	config_bridge_set_flows(br, br->flows, br->n_flows); /* its own lines */
+	assert_true(config_bridge_flows_equal(br, &sample_flows[1], 1));
+	config_bridge_set_flows(br, NULL, 0); /* no rules at all is not "default" */
+	assert_true(br->has_flows);
+	assert_int_equal(br->n_flows, 0);
+	assert_true(config_bridge_flows_equal(br, NULL, 0));
+	assert_false(config_bridge_flows_equal(cfg->bridges[1], NULL, 0)); /* no key */
 	config_free(copy);
 	config_free(cfg);
 	config_free(NULL);
@@ -225,6 +257,9 @@ static void test_round_trip(void **state)
 	config_free(cfg);
 }
 
+#define HEAD "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":"
+#define P1   "{\"name\":\"p1\",\"ofport\":1,\"type\":\"system\"}"
+
 static void test_parse_minimal(void **state)
 {
 	const char *text = "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":"
@@ -238,12 +273,44 @@ static void test_parse_minimal(void **state)
 	assert_string_equal(cfg->bridges[0]->datapath, "socket");
 	assert_int_equal(cfg->bridges[0]->mac_aging, 300);
 	assert_int_equal(cfg->bridges[0]->mac_table_size, 8192);
+	assert_int_equal(cfg->bridges[0]->flow_limit, CONFIG_FLOW_LIMIT_DEFAULT);
+	assert_false(cfg->bridges[0]->has_flows); /* no key: the default rules */
 	assert_int_equal(cfg->bridges[0]->n_ports, 0);
 	config_free(cfg);
 }
 
-#define HEAD "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":"
-#define P1   "{\"name\":\"p1\",\"ofport\":1,\"type\":\"system\"}"
+/* Flows and flow-limit survive formatting and parsing; a bridge without
+ * the "flows" key is written without it again, one with an empty list
+ * keeps the empty list. */
+static void test_flows_round_trip(void **state)
+{
+	const char *text = HEAD "[{\"name\":\"a\",\"flow-limit\":16000000,\"flows\":[]},"
+	                   "{\"name\":\"b\"},{\"name\":\"c\",\"flows\":["
+	                   "\"table=1,priority=7,hard_timeout=30,ip,nw_src=10.1.0.0/16,"
+	                   "actions=mod_nw_dst:10.2.0.1,output:3\",\"priority=0,actions=NORMAL\"]}]}";
+	struct config *cfg = NULL, *back = NULL;
+	struct errmsg err = {""};
+	char *out;
+
+	(void)state;
+	assert_int_equal(config_parse(text, strlen(text), &cfg, &err), 0);
+	assert_true(cfg->bridges[0]->has_flows);
+	assert_int_equal(cfg->bridges[0]->n_flows, 0);
+	assert_int_equal(cfg->bridges[0]->flow_limit, 16000000);
+	assert_false(cfg->bridges[1]->has_flows);
+	assert_int_equal(cfg->bridges[2]->n_flows, 2);
+	assert_string_equal(cfg->bridges[2]->flows[1], "priority=0,actions=NORMAL");
+
+	out = config_format(cfg);
+	assert_non_null(strstr(out, "\"flow-limit\": 16000000"));
+	assert_non_null(strstr(out, "\"flows\": []"));
+	assert_int_equal(config_parse(out, strlen(out), &back, &err), 0);
+	assert_config_equal(cfg, back);
+	free(out);
+	config_free(back);
+	config_free(cfg);
+}
+
 
 static void test_parse_errors(void **state)
 {
@@ -314,6 +381,24 @@ static void test_parse_errors(void **state)
 	        {HEAD "[{\"name\":\"b\",\"ports\":[{\"name\":\"p2\\u0000x\",\"ofport\":2,"
 	              "\"type\":\"system\"}]}]}",
 	         "not valid JSON"},
+	        {HEAD "[{\"name\":\"b\",\"flow-limit\":0}]}",
+	         "bridges[0].flow-limit: expected an integer 1..16000000"},
+	        {HEAD "[{\"name\":\"b\",\"flow-limit\":16000001}]}",
+	         "bridges[0].flow-limit: expected an integer 1..16000000"},
+	        {HEAD "[{\"name\":\"b\",\"flows\":\"actions=drop\"}]}",
+	         "bridges[0].flows: expected an array"},
+	        {HEAD "[{\"name\":\"b\",\"flows\":[\"actions=drop\",7]}]}",
+	         "bridges[0].flows[1]: expected a string"},
+	        {HEAD "[{\"name\":\"a\"},{\"name\":\"b\",\"flows\":[\"actions=drop\","
+	              "\"ip,actions=drop\",\"priority=1,actions=NORMAL\",\"x=1,actions=drop\"]}]}",
+	         "bridges[1].flows[3]: unknown field 'x'"},
+	        {HEAD "[{\"name\":\"b\",\"flows\":[\"priority=1,in_port=1\"]}]}",
+	         "bridges[0].flows[0]: must specify an action"},
+	        /* The store holds port numbers: a name is not resolved. */
+	        {HEAD "[{\"name\":\"b\",\"flows\":[\"in_port=p1,actions=drop\"]}]}",
+	         "bridges[0].flows[0]: in_port: 'p1' is not a valid port number or name"},
+	        {HEAD "[{\"name\":\"b\",\"flows\":[\"tcp_dst=80,actions=drop\"]}]}",
+	         "bridges[0].flows[0]: tcp_dst requires"},
 	};
 
 	(void)state;
@@ -353,6 +438,8 @@ static void test_load_corrupt(void **state)
 	        "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":\"br0\"",
 	        "garbage\n",
 	        "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":7}]}\n",
+	        "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":\"br0\","
+	        "\"flows\":[\"priority=0,actions=NORMAL\",\"actions=outptu:1\"]}]}\n",
 	};
 	const char *dir = *state;
 	char *path = xasprintf("%s/conf.json", dir);
@@ -374,6 +461,9 @@ static void test_load_corrupt(void **state)
 		assert_int_equal(before.st_ino, after.st_ino);
 		assert_int_equal(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
 		free(text);
+		if (i == ARRAY_SIZE(bad) - 1) /* a bad flow line is named by its index */
+			assert_string_equal(err.msg,
+			                    "bridges[0].flows[1]: actions: unknown action 'outptu'");
 	}
 	/* A directory where the file should be is an error too, not "empty". */
 	assert_int_equal(unlink(path), 0);
@@ -523,6 +613,7 @@ int main(void)
 	        cmocka_unit_test(test_next_ofport_full),
 	        cmocka_unit_test(test_parse_minimal),
 	        cmocka_unit_test(test_parse_errors),
+	        cmocka_unit_test(test_flows_round_trip),
 	        cmocka_unit_test_setup_teardown(test_round_trip, setup_dir, teardown_dir),
 	        cmocka_unit_test_setup_teardown(test_load_missing, setup_dir, teardown_dir),
 	        cmocka_unit_test_setup_teardown(test_load_corrupt, setup_dir, teardown_dir),
