@@ -59,24 +59,26 @@ static void print_port(const json_t *port)
 }
 
 /* 'show' in text:
- * br0: datapath=socket mac-aging=300 mac-table-size=8192
+ * br0: datapath=socket mac-aging=300 mac-table-size=8192 flow-limit=1000000
  *     1(p1): type=veth ...                                          */
 static int print_show(const json_t *result)
 {
 	const json_t *bridges = json_object_get(result, "bridges"), *bridge, *ports, *port;
-	char buf[3][64];
+	char buf[4][64];
 	size_t i, j;
 
 	if (!json_is_array(bridges))
 		return output_bad_reply("no bridge list");
 	json_array_foreach(bridges, i, bridge)
 	{
-		printf("%s: datapath=%s mac-aging=%s mac-table-size=%s\n",
+		printf("%s: datapath=%s mac-aging=%s mac-table-size=%s flow-limit=%s\n",
 		       json_string_value(json_object_get(bridge, "name")) ?: "?",
 		       output_scalar(json_object_get(bridge, "datapath"), buf[0], sizeof(buf[0])),
 		       output_scalar(json_object_get(bridge, "mac-aging"), buf[1], sizeof(buf[1])),
 		       output_scalar(json_object_get(bridge, "mac-table-size"), buf[2],
-		                     sizeof(buf[2])));
+		                     sizeof(buf[2])),
+		       output_scalar(json_object_get(bridge, "flow-limit"), buf[3],
+		                     sizeof(buf[3])));
 		ports = json_object_get(bridge, "ports");
 		json_array_foreach(ports, j, port) print_port(port);
 	}

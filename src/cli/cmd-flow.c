@@ -86,7 +86,8 @@ int cmd_add_flows(struct pbctl_ctx *ctx, int argc, char **argv)
 		lineno++;
 		s = json_string(line);
 		if (!s) {
-			fprintf(stderr, "pbctl: %s: line %zu is not valid UTF-8\n", argv[1], lineno);
+			fprintf(stderr, "pbctl: %s: line %zu is not valid UTF-8\n", argv[1],
+			        lineno);
 			status = PBCTL_EXIT_ERROR;
 			break;
 		}
@@ -130,8 +131,8 @@ int cmd_del_flows(struct pbctl_ctx *ctx, int argc, char **argv)
 	json_t *params;
 	int status;
 
-	params = pbctl_params(ctx, &status, "bridge", argv[0], "match",
-	                              argc > 1 ? argv[1] : "", NULL);
+	params = pbctl_params(ctx, &status, "bridge", argv[0], "match", argc > 1 ? argv[1] : "",
+	                      NULL);
 	if (!params)
 		return status;
 	json_object_set_new(params, "strict", json_boolean(ctx->strict));
@@ -177,8 +178,8 @@ int cmd_dump_flows(struct pbctl_ctx *ctx, int argc, char **argv)
 	json_t *params;
 	int status;
 
-	params = pbctl_params(ctx, &status, "bridge", argv[0], "match",
-	                              argc > 1 ? argv[1] : "", NULL);
+	params = pbctl_params(ctx, &status, "bridge", argv[0], "match", argc > 1 ? argv[1] : "",
+	                      NULL);
 	if (!params)
 		return status;
 	return pbctl_call_print(ctx, "dump-flows", params, print_flows);
@@ -205,8 +206,8 @@ static int print_megaflows(const json_t *result)
 		printf("%s, packets:%s, bytes:%s, used:%s, actions:%s\n",
 		       json_string_value(json_object_get(m, "match")) ?: "?",
 		       output_scalar(json_object_get(m, "packets"), b_pkts, sizeof(b_pkts)),
-		       output_scalar(json_object_get(m, "bytes"), b_bytes, sizeof(b_bytes)),
-		       b_used, json_string_value(json_object_get(m, "actions")) ?: "?");
+		       output_scalar(json_object_get(m, "bytes"), b_bytes, sizeof(b_bytes)), b_used,
+		       json_string_value(json_object_get(m, "actions")) ?: "?");
 	}
 	return 0;
 }

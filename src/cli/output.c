@@ -10,7 +10,7 @@
 
 void output_json(enum output_format format, const json_t *value)
 {
-	size_t flags = JSON_ENCODE_ANY | JSON_PRESERVE_ORDER;
+	size_t flags = JSON_ENCODE_ANY | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
 	char *text;
 
 	flags |= format == OUTPUT_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT;

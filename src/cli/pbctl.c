@@ -47,8 +47,7 @@ const struct pbctl_command pbctl_commands[] = {
          "MATCH...,actions=ACTIONS, e.g. 'priority=100,ip,nw_dst=10.0.0.0/24,actions=output:2'.\n"
          "Ports may be given by name or number.  See docs/pbctl.md.",
          2, 2, cmd_add_flow},
-        {"OpenFlow", "add-flows", "BRIDGE FILE",
-         "add the flows of FILE ('-' = stdin), all or none",
+        {"OpenFlow", "add-flows", "BRIDGE FILE", "add the flows of FILE ('-' = stdin), all or none",
          "One flow per line; blank lines and lines starting with '#' are skipped.\n"
          "Every line is checked before any is added; an error names the line.",
          2, 2, cmd_add_flows},

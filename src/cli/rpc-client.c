@@ -118,7 +118,9 @@ static int read_line(struct rpc_client *client, size_t *line_len, size_t *consum
 	size_t scanned = 0;
 
 	for (;;) {
-		char *nl = memchr(client->buf + scanned, '\n', client->len - scanned);
+		char *nl = client->len > scanned
+		                   ? memchr(client->buf + scanned, '\n', client->len - scanned)
+		                   : NULL;
 		ssize_t n;
 
 		if (nl) {

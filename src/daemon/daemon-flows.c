@@ -139,12 +139,17 @@ int pbd_flows_commit(struct pbd *d, const char *bridge, struct ofproto *br, stru
 	return pbd_commit(d, cfg, err);
 }
 
-/* Only rules with a timeout can go away without a request. */
+/* Only rules with a timeout (idle_timeout=N or hard_timeout=N, N not 0)
+ * can go away without a request. */
 static bool may_expire(const struct config_bridge *cb)
 {
-	for (size_t i = 0; i < cb->n_flows; i++)
-		if (strstr(cb->flows[i], "_timeout="))
-			return true;
+	for (size_t i = 0; i < cb->n_flows; i++) {
+		for (const char *p = cb->flows[i]; (p = strstr(p, "_timeout="));) {
+			p += strlen("_timeout=");
+			if (*p >= '1' && *p <= '9')
+				return true;
+		}
+	}
 	return false;
 }
 

@@ -22,7 +22,8 @@ static bool get_bool(json_t *params, const char *key, bool *out, int *code, stru
 	if (!v)
 		return true;
 	if (!json_is_boolean(v)) {
-		rpcm_fail(code, RPC_INVALID_PARAMS, err, "parameter '%s' must be true or false", key);
+		rpcm_fail(code, RPC_INVALID_PARAMS, err, "parameter '%s' must be true or false",
+		          key);
 		return false;
 	}
 	*out = json_is_true(v);
@@ -93,12 +94,14 @@ static json_t *flow_change(struct pbd *d, json_t *params, const char *key, enum 
 	error = ofproto_flow_mod(br, cmd, strict, &fm, &e);
 	flow_text_mod_uninit(&fm);
 	if (error) {
-		rpcm_fail(code, flow_mod_code(error), err, "%s", e.msg[0] ? e.msg : strerror(-error));
+		rpcm_fail(code, flow_mod_code(error), err, "%s",
+		          e.msg[0] ? e.msg : strerror(-error));
 		goto out;
 	}
-	what = xasprintf("%s%s %s", cmd == FLOW_TEXT_ADD      ? "add-flow"
-	                            : cmd == FLOW_TEXT_MODIFY ? "mod-flows"
-	                                                      : "del-flows",
+	what = xasprintf("%s%s %s",
+	                 cmd == FLOW_TEXT_ADD      ? "add-flow"
+	                 : cmd == FLOW_TEXT_MODIFY ? "mod-flows"
+	                                           : "del-flows",
 	                 strict ? " --strict" : "", text);
 	result = commit_or_restore(d, br, &before, what, code, err);
 	free(what);
@@ -157,7 +160,8 @@ json_t *rpcm_add_flows(struct pbd *d, json_t *params, int *code, struct errmsg *
 		struct errmsg e = {""};
 
 		if (!json_is_string(jl)) {
-			rpcm_fail(code, RPC_INVALID_PARAMS, err, "line %zu: expected a string", i + 1);
+			rpcm_fail(code, RPC_INVALID_PARAMS, err, "line %zu: expected a string",
+			          i + 1);
 			goto out;
 		}
 		if (line_is_empty(json_string_value(jl)))
@@ -251,10 +255,10 @@ json_t *rpcm_dump_megaflows(struct pbd *d, json_t *params, int *code, struct err
 		json_t *used = m->used < 0 ? json_null() : json_real(m->used);
 
 		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:I, s:o}", "match",
-		                                       m->match ? m->match : "", "actions",
-		                                       m->actions ? m->actions : "", "packets",
-		                                       (json_int_t)m->packets, "bytes",
-		                                       (json_int_t)m->bytes, "used", used));
+		                                      m->match ? m->match : "", "actions",
+		                                      m->actions ? m->actions : "", "packets",
+		                                      (json_int_t)m->packets, "bytes",
+		                                      (json_int_t)m->bytes, "used", used));
 	}
 	ofproto_megaflow_info_free(mfs, n);
 	return json_pack("{s:o}", "megaflows", list);

@@ -314,12 +314,12 @@ json_t *rpcm_show(struct pbd *d, json_t *params, int *code, struct errmsg *err)
 			        ports, show_port(d, cb->ports[j],
 			                         find_live(live, n_live, cb->ports[j]->name)));
 		free(live);
-		json_array_append_new(
-		        bridges, json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}", "name", cb->name,
-		                           "datapath", cb->datapath, "mac-aging",
-		                           (json_int_t)cb->mac_aging, "mac-table-size",
-		                           (json_int_t)cb->mac_table_size, "flow-limit",
-		                           (json_int_t)cb->flow_limit, "ports", ports));
+		json_array_append_new(bridges,
+		                      json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}", "name", cb->name,
+		                                "datapath", cb->datapath, "mac-aging",
+		                                (json_int_t)cb->mac_aging, "mac-table-size",
+		                                (json_int_t)cb->mac_table_size, "flow-limit",
+		                                (json_int_t)cb->flow_limit, "ports", ports));
 	}
 	return json_pack("{s:o}", "bridges", bridges);
 }

@@ -135,7 +135,7 @@ static void client_respond(struct rpc_client *c, json_t *id, json_t *result, int
 		                 id ? id : json_null(), "error", "code", code, "message", msg);
 		free(msg);
 	}
-	text = resp ? json_dumps(resp, JSON_COMPACT) : NULL;
+	text = resp ? json_dumps(resp, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 	if (!text)
 		abort(); /* only on out of memory: the values were checked */
 	client_queue(c, text, strlen(text));

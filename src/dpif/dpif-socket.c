@@ -1,6 +1,7 @@
 /* dpif-socket.c - the "socket" data plane: one forwarding thread that waits
- * on epoll over its ports' netdev fds, receives batches, asks the upcall
- * where each packet goes and transmits per-output-port batches.
+ * on epoll over its ports' netdev fds, receives batches, runs them through
+ * the fast path (dp-fastpath.h: EMC, megaflows, upcall) and transmits
+ * per-output-port batches.
  *
  * Ports live in an RCU-protected array (liburcu, memb flavor): the thread
  * reads it inside one read-side section per polling round; the control
@@ -22,16 +23,30 @@
 
 #include <urcu.h>
 
+#include "dpif/dp-fastpath.h"
+#include "lib/packet-edit.h"
 #include "lib/vlog.h"
 
 #define VLOG_MODULE "dpif_socket"
 
 #define DPS_EPOLL_EVENTS 64
 #define DPS_WAKE_TAG     UINT32_MAX /* epoll data of the eventfd */
+#define DPS_TX_POOL      256u       /* queued outputs before a forced flush */
+#define DPS_COPY_SLOTS   32u        /* copies of packets edited after an output */
+#define DPS_COPY_SIZE    (PKT_MAX_LEN + PKT_EDIT_HEADROOM)
+#define DPS_EXEC_QUEUE   64u /* dpif_execute() packets waiting */
 
 struct dps_port {
 	struct netdev *dev;
 	int fd;
+};
+
+/* A packet queued by dpif_execute(). */
+struct dps_exec {
+	uint32_t in_port;
+	uint32_t len;
+	struct dp_actions actions;
+	uint8_t buf[DPS_COPY_SIZE];
 };
 
 struct dps {
@@ -40,22 +55,35 @@ struct dps {
 	int epfd;
 	int wakefd;
 	atomic_bool stop;
+	struct dpfp *fp;
 
 	/* Control thread only. */
 	pthread_mutex_t ctl_mutex; /* serializes port_add/port_del */
+	pthread_mutex_t rx_mutex;  /* dpif_receive() */
+	struct dpfp_ctx *ctl_ctx;
+
+	/* dpif_execute() queue, under 'exec_mutex'. */
+	pthread_mutex_t exec_mutex;
+	struct dps_exec *exec[DPS_EXEC_QUEUE];
+	uint32_t n_exec;
 
 	/* Written by the control thread (under ctl_mutex), read by the
 	 * forwarding thread under rcu_read_lock. */
 	struct dps_port *ports[DPIF_MAX_PORTS];
 
 	/* Forwarding thread only. */
+	struct dpfp_ctx *ctx;
 	struct pkt_batch rx;
-	struct dp_actions actions;
 	uint32_t ready[DPIF_MAX_PORTS]; /* ports with work, by number */
 	uint32_t n_ready;
-	uint32_t touched[DPIF_MAX_PORTS]; /* output ports used by this rx batch */
+	uint32_t touched[DPIF_MAX_PORTS]; /* output ports with queued packets */
+	uint32_t n_touched;
 	uint16_t out_n[DPIF_MAX_PORTS];
 	struct pkt *out[DPIF_MAX_PORTS][PKT_BATCH_MAX];
+	struct pkt pool[DPS_TX_POOL]; /* the queued packets */
+	uint32_t n_pool;
+	uint8_t *copies; /* DPS_COPY_SLOTS * DPS_COPY_SIZE */
+	uint32_t n_copies;
 };
 
 static struct dps *dps_cast(const struct dpif *dpif)
@@ -63,39 +91,10 @@ static struct dps *dps_cast(const struct dpif *dpif)
 	return dpif->priv;
 }
 
-/* Receives one batch on 'in' (port 'in_no'), runs the upcall for each packet
- * and transmits the per-port output batches before returning, so the rx
- * buffers may be reused by the next receive.  Returns the rx count or a
- * negative errno. */
-static int dps_poll_port(struct dps *dps, uint32_t in_no, struct dps_port *in)
+/* Transmits every queued output (forwarding thread, under rcu_read_lock). */
+static void dps_tx_flush(struct dps *dps)
 {
-	struct dpif *dpif = dps->dpif;
-	uint32_t n_touched = 0;
-	int n;
-
-	pkt_batch_init(&dps->rx);
-	n = netdev_rx_batch(in->dev, &dps->rx);
-	if (n <= 0)
-		return n;
-
-	for (int i = 0; i < n; i++) {
-		struct pkt *pkt = &dps->rx.pkts[i];
-		struct dp_actions *a = &dps->actions;
-
-		a->n_outputs = 0;
-		dpif->upcall(dpif->upcall_aux, in_no, pkt, a);
-		for (uint32_t j = 0; j < a->n_outputs && j < DPIF_MAX_PORTS; j++) {
-			uint32_t o = a->outputs[j];
-
-			if (o >= DPIF_MAX_PORTS || dps->out_n[o] >= PKT_BATCH_MAX)
-				continue;
-			if (!dps->out_n[o])
-				dps->touched[n_touched++] = o;
-			dps->out[o][dps->out_n[o]++] = pkt;
-		}
-	}
-
-	for (uint32_t i = 0; i < n_touched; i++) {
+	for (uint32_t i = 0; i < dps->n_touched; i++) {
 		uint32_t o = dps->touched[i];
 		struct dps_port *out = rcu_dereference(dps->ports[o]);
 
@@ -103,7 +102,100 @@ static int dps_poll_port(struct dps *dps, uint32_t in_no, struct dps_port *in)
 			netdev_tx_batch(out->dev, dps->out[o], dps->out_n[o]);
 		dps->out_n[o] = 0;
 	}
+	dps->n_touched = 0;
+	dps->n_pool = 0;
+	dps->n_copies = 0;
+}
+
+/* dp_exec_ops.output: queue 'pkt' for port 'port', copying it if a later
+ * action edits it. */
+static void dps_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
+                       const struct dp_tunnel_md *tun)
+{
+	struct dps *dps = aux;
+	bool copy = flags & DP_EXEC_EDITED_LATER;
+	struct pkt *slot;
+
+	if (port >= DPIF_MAX_PORTS || pkt->len > PKT_MAX_LEN)
+		return;
+	if (dps->out_n[port] >= PKT_BATCH_MAX || dps->n_pool >= DPS_TX_POOL ||
+	    (copy && dps->n_copies >= DPS_COPY_SLOTS))
+		dps_tx_flush(dps);
+	slot = &dps->pool[dps->n_pool++];
+	if (copy) {
+		uint8_t *buf = dps->copies + (size_t)dps->n_copies++ * DPS_COPY_SIZE;
+
+		memcpy(buf + PKT_EDIT_HEADROOM, pkt->data, pkt->len);
+		slot->data = buf + PKT_EDIT_HEADROOM;
+		slot->len = pkt->len;
+		slot->headroom = PKT_EDIT_HEADROOM;
+		slot->pad = 0;
+	} else {
+		*slot = *pkt;
+	}
+	if (!dps->out_n[port])
+		dps->touched[dps->n_touched++] = port;
+	dps->out[port][dps->out_n[port]++] = slot;
+}
+
+static void dps_userspace(void *aux, uint64_t cookie, const struct pkt *pkt, unsigned flags,
+                          const struct flow *flow)
+{
+	struct dps *dps = aux;
+
+	/* No OpenFlow agent yet: count and drop. */
+	dpfp_count_userspace(dps->ctx);
+	VLOG_DBG("userspace action (cookie %#llx): %u-byte packet dropped",
+	         (unsigned long long)cookie, pkt->len);
+}
+
+static const struct dp_exec_ops dps_exec_ops = {
+        .output = dps_output,
+        .userspace = dps_userspace,
+};
+
+/* Receives one batch on 'in' (port 'in_no'), forwards it and transmits the
+ * per-port output batches before returning, so the rx buffers may be reused
+ * by the next receive.  Returns the rx count or a negative errno. */
+static int dps_poll_port(struct dps *dps, uint32_t in_no, struct dps_port *in)
+{
+	int n;
+
+	pkt_batch_init(&dps->rx);
+	n = netdev_rx_batch(in->dev, &dps->rx);
+	if (n <= 0)
+		return n;
+	dpfp_process(dps->ctx, in_no, dps->rx.pkts, (size_t)n, &dps_exec_ops, dps, NULL);
+	dps_tx_flush(dps);
 	return n;
+}
+
+/* Runs the packets queued by dpif_execute(). */
+static void dps_run_exec(struct dps *dps)
+{
+	struct dps_exec *q[DPS_EXEC_QUEUE];
+	uint32_t n;
+
+	pthread_mutex_lock(&dps->exec_mutex);
+	n = dps->n_exec;
+	memcpy(q, dps->exec, n * sizeof *q);
+	dps->n_exec = 0;
+	pthread_mutex_unlock(&dps->exec_mutex);
+	if (!n)
+		return;
+	rcu_read_lock();
+	for (uint32_t i = 0; i < n; i++) {
+		struct pkt pkt = {.data = q[i]->buf + PKT_EDIT_HEADROOM,
+		                  .len = q[i]->len,
+		                  .headroom = PKT_EDIT_HEADROOM};
+
+		/* Outputs are copied: the buffer is freed below. */
+		dp_execute(&pkt, NULL, &q[i]->actions, &dps_exec_ops, dps);
+		dps_tx_flush(dps);
+		dp_actions_uninit(&q[i]->actions);
+		free(q[i]);
+	}
+	rcu_read_unlock();
 }
 
 /* Clears a pending socket error so that a level-triggered EPOLLERR does not
@@ -165,6 +257,7 @@ static void *dps_thread(void *dps_)
 
 				if (read(dps->wakefd, &v, sizeof v) < 0 && errno != EAGAIN)
 					VLOG_ERR("eventfd read: %s", strerror(errno));
+				dps_run_exec(dps);
 				continue;
 			}
 			if (no >= DPIF_MAX_PORTS)
@@ -175,6 +268,9 @@ static void *dps_thread(void *dps_)
 				dps->ready[dps->n_ready++] = no;
 		}
 		dps_drain(dps);
+		rcu_read_lock();
+		dpfp_ctx_sweep(dps->ctx);
+		rcu_read_unlock();
 	}
 	rcu_unregister_thread();
 	return NULL;
@@ -188,7 +284,17 @@ static void dps_destroy(struct dps *dps)
 		close(dps->wakefd);
 	for (size_t i = 0; i < DPIF_MAX_PORTS; i++)
 		free(dps->ports[i]);
+	for (uint32_t i = 0; i < dps->n_exec; i++) {
+		dp_actions_uninit(&dps->exec[i]->actions);
+		free(dps->exec[i]);
+	}
+	dpfp_ctx_destroy(dps->ctx);
+	dpfp_ctx_destroy(dps->ctl_ctx);
+	dpfp_destroy(dps->fp);
 	pthread_mutex_destroy(&dps->ctl_mutex);
+	pthread_mutex_destroy(&dps->rx_mutex);
+	pthread_mutex_destroy(&dps->exec_mutex);
+	free(dps->copies);
 	free(dps);
 }
 
@@ -202,6 +308,12 @@ static int dps_open(struct dpif *dpif, struct errmsg *err)
 	dps->wakefd = -1;
 	atomic_init(&dps->stop, false);
 	pthread_mutex_init(&dps->ctl_mutex, NULL);
+	pthread_mutex_init(&dps->rx_mutex, NULL);
+	pthread_mutex_init(&dps->exec_mutex, NULL);
+	dps->fp = dpfp_create(dpif->upcall, dpif->free_userdata, dpif->upcall_aux);
+	dps->ctx = dpfp_ctx_create(dps->fp);
+	dps->ctl_ctx = dpfp_ctx_create(dps->fp);
+	dps->copies = xmalloc((size_t)DPS_COPY_SLOTS * DPS_COPY_SIZE);
 	dps->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (dps->epfd < 0) {
 		error = errmsg_set(err, -errno, "datapath: epoll_create1: %s", strerror(errno));
@@ -309,10 +421,109 @@ out:
 	return error;
 }
 
+static size_t dps_flow_sweep(struct dpif *dpif, dpif_sweep_fn *fn, void *aux, unsigned flags)
+{
+	return dpfp_flow_sweep(dps_cast(dpif)->fp, fn, aux, flags);
+}
+
+static void dps_flow_flush(struct dpif *dpif)
+{
+	dpfp_flow_flush(dps_cast(dpif)->fp);
+}
+
+static int dps_flow_put(struct dpif *dpif, const struct flow *key, const struct flow *mask,
+                        const struct dp_actions *actions, void *userdata)
+{
+	return dpfp_flow_put(dps_cast(dpif)->fp, key, mask, actions, userdata);
+}
+
+static int dps_flow_del(struct dpif *dpif, const struct flow *key, const struct flow *mask)
+{
+	return dpfp_flow_del(dps_cast(dpif)->fp, key, mask);
+}
+
+static int dps_flow_set_actions(struct dpif *dpif, const struct flow *key, const struct flow *mask,
+                                const struct dp_actions *actions)
+{
+	return dpfp_flow_set_actions(dps_cast(dpif)->fp, key, mask, actions);
+}
+
+static size_t dps_flow_count(struct dpif *dpif)
+{
+	return dpfp_flow_count(dps_cast(dpif)->fp);
+}
+
+static void dps_flow_quiesce(struct dpif *dpif)
+{
+	/* The forwarding thread holds one read-side section per round, from
+	 * lookup to transmit. */
+	synchronize_rcu();
+}
+
+static int dps_execute(struct dpif *dpif, uint32_t in_port, const struct pkt *pkt,
+                       const struct dp_actions *actions)
+{
+	struct dps *dps = dps_cast(dpif);
+	struct dps_exec *e;
+	uint64_t one = 1;
+	int error = 0;
+
+	if (pkt->len > PKT_MAX_LEN)
+		return -EINVAL;
+	e = xmalloc(sizeof *e);
+	e->in_port = in_port;
+	e->len = pkt->len;
+	memcpy(e->buf + PKT_EDIT_HEADROOM, pkt->data, pkt->len);
+	dp_actions_clone(&e->actions, actions);
+	pthread_mutex_lock(&dps->exec_mutex);
+	if (dps->n_exec < DPS_EXEC_QUEUE)
+		dps->exec[dps->n_exec++] = e;
+	else
+		error = -ENOBUFS;
+	pthread_mutex_unlock(&dps->exec_mutex);
+	if (error) {
+		dp_actions_uninit(&e->actions);
+		free(e);
+		return error;
+	}
+	if (write(dps->wakefd, &one, sizeof one) < 0)
+		VLOG_ERR("eventfd write: %s", strerror(errno));
+	return 0;
+}
+
+static int dps_receive(struct dpif *dpif, uint32_t in_port, struct pkt *pkt,
+                       const struct dp_exec_ops *ops, void *aux)
+{
+	struct dps *dps = dps_cast(dpif);
+	int r;
+
+	pthread_mutex_lock(&dps->rx_mutex);
+	rcu_read_lock();
+	r = dpfp_process_one(dps->ctl_ctx, in_port, pkt, ops, aux);
+	rcu_read_unlock();
+	pthread_mutex_unlock(&dps->rx_mutex);
+	return r;
+}
+
+static void dps_get_stats(struct dpif *dpif, struct dpif_stats *stats)
+{
+	dpfp_get_stats(dps_cast(dpif)->fp, stats);
+}
+
 const struct dpif_class dpif_socket_class = {
         .type = "socket",
         .open = dps_open,
         .close = dps_close,
         .port_add = dps_port_add,
         .port_del = dps_port_del,
+        .flow_sweep = dps_flow_sweep,
+        .flow_flush = dps_flow_flush,
+        .flow_put = dps_flow_put,
+        .flow_del = dps_flow_del,
+        .flow_set_actions = dps_flow_set_actions,
+        .flow_count = dps_flow_count,
+        .flow_quiesce = dps_flow_quiesce,
+        .execute = dps_execute,
+        .receive = dps_receive,
+        .get_stats = dps_get_stats,
 };

@@ -35,7 +35,7 @@ uint32_t csum_pseudo_ipv4(uint32_t src, uint32_t dst, uint8_t proto, uint32_t l4
 }
 
 uint32_t csum_pseudo_ipv6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
-			  uint32_t l4_len)
+                          uint32_t l4_len)
 {
 	uint32_t sum = csum_partial(src, 16, 0);
 
@@ -84,7 +84,7 @@ uint32_t crc32c_portable(const void *data, size_t len)
 
 #if defined(__x86_64__)
 __attribute__((target("sse4.2"))) static uint32_t crc32c_hw(uint32_t crc, const uint8_t *p,
-							     size_t len)
+                                                            size_t len)
 {
 	uint64_t c = crc;
 

@@ -65,7 +65,7 @@ static inline uint16_t csum(const void *data, size_t len)
  * for IPv6 (addresses as 16 bytes each); 'l4_len' is the L4 length. */
 uint32_t csum_pseudo_ipv4(uint32_t src, uint32_t dst, uint8_t proto, uint32_t l4_len);
 uint32_t csum_pseudo_ipv6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
-			  uint32_t l4_len);
+                          uint32_t l4_len);
 
 /* RFC 1624 eqn. 3: the checksum 'check' after one covered 16-bit word
  * changed from 'old' to 'new' (HC' = ~(~HC + ~m + m')). */
@@ -81,7 +81,7 @@ static inline uint16_t csum_update32(uint16_t check, uint32_t old, uint32_t new)
 {
 	uint32_t sum = (uint16_t)~check;
 
-	sum += (uint16_t)~(old >> 16) + (uint32_t)(uint16_t)~old;
+	sum += (uint16_t) ~(old >> 16) + (uint32_t)(uint16_t)~old;
 	sum += (new >> 16) + (new & 0xffff);
 	return csum_finish(sum);
 }

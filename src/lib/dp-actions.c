@@ -27,37 +27,37 @@ struct dp_field_info {
 };
 
 static const struct dp_field_info dp_fields[DP_N_FIELDS] = {
-	[DP_FIELD_ETH_SRC] = {"eth", "src", 6, FMT_MAC, true, 0},
-	[DP_FIELD_ETH_DST] = {"eth", "dst", 6, FMT_MAC, true, 0},
-	[DP_FIELD_VLAN_VID] = {"vlan", "vid", 0, FMT_DEC, true, 0xfff},
-	[DP_FIELD_VLAN_PCP] = {"vlan", "pcp", 0, FMT_DEC, true, 0x7},
-	[DP_FIELD_IPV4_SRC] = {"ipv4", "src", 0, FMT_IPV4, true, UINT32_MAX},
-	[DP_FIELD_IPV4_DST] = {"ipv4", "dst", 0, FMT_IPV4, true, UINT32_MAX},
-	[DP_FIELD_IPV4_TOS] = {"ipv4", "tos", 0, FMT_HEX, true, 0xff},
-	[DP_FIELD_IPV4_TTL] = {"ipv4", "ttl", 0, FMT_DEC, true, 0xff},
-	[DP_FIELD_IPV6_SRC] = {"ipv6", "src", 16, FMT_IPV6, true, 0},
-	[DP_FIELD_IPV6_DST] = {"ipv6", "dst", 16, FMT_IPV6, true, 0},
-	[DP_FIELD_IPV6_LABEL] = {"ipv6", "label", 0, FMT_HEX, true, 0xfffff},
-	[DP_FIELD_IPV6_TC] = {"ipv6", "tc", 0, FMT_HEX, true, 0xff},
-	[DP_FIELD_IPV6_HLIMIT] = {"ipv6", "hlimit", 0, FMT_DEC, true, 0xff},
-	[DP_FIELD_TCP_SRC] = {"tcp", "src", 0, FMT_DEC, true, 0xffff},
-	[DP_FIELD_TCP_DST] = {"tcp", "dst", 0, FMT_DEC, true, 0xffff},
-	[DP_FIELD_UDP_SRC] = {"udp", "src", 0, FMT_DEC, true, 0xffff},
-	[DP_FIELD_UDP_DST] = {"udp", "dst", 0, FMT_DEC, true, 0xffff},
-	[DP_FIELD_SCTP_SRC] = {"sctp", "src", 0, FMT_DEC, true, 0xffff},
-	[DP_FIELD_SCTP_DST] = {"sctp", "dst", 0, FMT_DEC, true, 0xffff},
-	[DP_FIELD_ICMP_TYPE] = {"icmp", "type", 0, FMT_DEC, true, 0xff},
-	[DP_FIELD_ICMP_CODE] = {"icmp", "code", 0, FMT_DEC, true, 0xff},
-	[DP_FIELD_ICMPV6_TYPE] = {"icmpv6", "type", 0, FMT_DEC, true, 0xff},
-	[DP_FIELD_ICMPV6_CODE] = {"icmpv6", "code", 0, FMT_DEC, true, 0xff},
-	[DP_FIELD_ARP_OP] = {"arp", "op", 0, FMT_DEC, true, 0xffff},
-	[DP_FIELD_ARP_SPA] = {"arp", "sip", 0, FMT_IPV4, true, UINT32_MAX},
-	[DP_FIELD_ARP_TPA] = {"arp", "tip", 0, FMT_IPV4, true, UINT32_MAX},
-	[DP_FIELD_ARP_SHA] = {"arp", "sha", 6, FMT_MAC, true, 0},
-	[DP_FIELD_ARP_THA] = {"arp", "tha", 6, FMT_MAC, true, 0},
-	[DP_FIELD_TUN_ID] = {"tunnel", "tun_id", 0, FMT_HEX, false, UINT64_MAX},
-	[DP_FIELD_TUN_SRC] = {"tunnel", "src", 0, FMT_IPV4, false, UINT32_MAX},
-	[DP_FIELD_TUN_DST] = {"tunnel", "dst", 0, FMT_IPV4, false, UINT32_MAX},
+        [DP_FIELD_ETH_SRC] = {"eth", "src", 6, FMT_MAC, true, 0},
+        [DP_FIELD_ETH_DST] = {"eth", "dst", 6, FMT_MAC, true, 0},
+        [DP_FIELD_VLAN_VID] = {"vlan", "vid", 0, FMT_DEC, true, 0xfff},
+        [DP_FIELD_VLAN_PCP] = {"vlan", "pcp", 0, FMT_DEC, true, 0x7},
+        [DP_FIELD_IPV4_SRC] = {"ipv4", "src", 0, FMT_IPV4, true, UINT32_MAX},
+        [DP_FIELD_IPV4_DST] = {"ipv4", "dst", 0, FMT_IPV4, true, UINT32_MAX},
+        [DP_FIELD_IPV4_TOS] = {"ipv4", "tos", 0, FMT_HEX, true, 0xff},
+        [DP_FIELD_IPV4_TTL] = {"ipv4", "ttl", 0, FMT_DEC, true, 0xff},
+        [DP_FIELD_IPV6_SRC] = {"ipv6", "src", 16, FMT_IPV6, true, 0},
+        [DP_FIELD_IPV6_DST] = {"ipv6", "dst", 16, FMT_IPV6, true, 0},
+        [DP_FIELD_IPV6_LABEL] = {"ipv6", "label", 0, FMT_HEX, true, 0xfffff},
+        [DP_FIELD_IPV6_TC] = {"ipv6", "tc", 0, FMT_HEX, true, 0xff},
+        [DP_FIELD_IPV6_HLIMIT] = {"ipv6", "hlimit", 0, FMT_DEC, true, 0xff},
+        [DP_FIELD_TCP_SRC] = {"tcp", "src", 0, FMT_DEC, true, 0xffff},
+        [DP_FIELD_TCP_DST] = {"tcp", "dst", 0, FMT_DEC, true, 0xffff},
+        [DP_FIELD_UDP_SRC] = {"udp", "src", 0, FMT_DEC, true, 0xffff},
+        [DP_FIELD_UDP_DST] = {"udp", "dst", 0, FMT_DEC, true, 0xffff},
+        [DP_FIELD_SCTP_SRC] = {"sctp", "src", 0, FMT_DEC, true, 0xffff},
+        [DP_FIELD_SCTP_DST] = {"sctp", "dst", 0, FMT_DEC, true, 0xffff},
+        [DP_FIELD_ICMP_TYPE] = {"icmp", "type", 0, FMT_DEC, true, 0xff},
+        [DP_FIELD_ICMP_CODE] = {"icmp", "code", 0, FMT_DEC, true, 0xff},
+        [DP_FIELD_ICMPV6_TYPE] = {"icmpv6", "type", 0, FMT_DEC, true, 0xff},
+        [DP_FIELD_ICMPV6_CODE] = {"icmpv6", "code", 0, FMT_DEC, true, 0xff},
+        [DP_FIELD_ARP_OP] = {"arp", "op", 0, FMT_DEC, true, 0xffff},
+        [DP_FIELD_ARP_SPA] = {"arp", "sip", 0, FMT_IPV4, true, UINT32_MAX},
+        [DP_FIELD_ARP_TPA] = {"arp", "tip", 0, FMT_IPV4, true, UINT32_MAX},
+        [DP_FIELD_ARP_SHA] = {"arp", "sha", 6, FMT_MAC, true, 0},
+        [DP_FIELD_ARP_THA] = {"arp", "tha", 6, FMT_MAC, true, 0},
+        [DP_FIELD_TUN_ID] = {"tunnel", "tun_id", 0, FMT_HEX, false, UINT64_MAX},
+        [DP_FIELD_TUN_SRC] = {"tunnel", "src", 0, FMT_IPV4, false, UINT32_MAX},
+        [DP_FIELD_TUN_DST] = {"tunnel", "dst", 0, FMT_IPV4, false, UINT32_MAX},
 };
 
 unsigned dp_field_n_bytes(enum dp_field f)
@@ -125,7 +125,7 @@ void *dp_actions_copy_data(const struct dp_actions *acts)
 /* Appends an action of 'len' bytes (multiple of 8), zeroed but for the
  * header, and returns it. */
 static struct dp_action *dp_actions_put(struct dp_actions *acts, enum dp_action_type type,
-					size_t len, uint32_t arg)
+                                        size_t len, uint32_t arg)
 {
 	struct dp_action *a;
 
@@ -180,8 +180,7 @@ void dp_actions_put_userspace(struct dp_actions *acts, uint64_t cookie)
 	memcpy(a + 1, &cookie, 8);
 }
 
-void dp_actions_put_set_int(struct dp_actions *acts, enum dp_field f, uint64_t value,
-			    uint64_t mask)
+void dp_actions_put_set_int(struct dp_actions *acts, enum dp_field f, uint64_t value, uint64_t mask)
 {
 	struct dp_action *a;
 	uint64_t slots[2];
@@ -200,7 +199,7 @@ void dp_actions_put_set_int(struct dp_actions *acts, enum dp_field f, uint64_t v
 }
 
 void dp_actions_put_set_bytes(struct dp_actions *acts, enum dp_field f, const uint8_t *value,
-			      const uint8_t *mask)
+                              const uint8_t *mask)
 {
 	struct dp_action *a;
 	uint8_t *v, *m;
@@ -251,7 +250,8 @@ int dp_actions_validate(const void *data, size_t size)
 		const struct dp_action *a = (const struct dp_action *)(const void *)(p + ofs);
 		size_t want;
 
-		if (size - ofs < sizeof *a || a->len < sizeof *a || a->len % 8 || a->len > size - ofs)
+		if (size - ofs < sizeof *a || a->len < sizeof *a || a->len % 8 ||
+		    a->len > size - ofs)
 			return -EINVAL;
 		switch (a->type) {
 		case DP_ACTION_OUTPUT:
@@ -303,7 +303,7 @@ PB_PRINTF(2, 3) static void db_put(struct dpa_buf *b, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	n = vsnprintf(b->len < b->size ? b->buf + b->len : NULL,
-		      b->len < b->size ? b->size - b->len : 0, fmt, ap);
+	              b->len < b->size ? b->size - b->len : 0, fmt, ap);
 	va_end(ap);
 	if (n > 0)
 		b->len += (size_t)n;
@@ -376,7 +376,8 @@ int dp_actions_format_raw(const void *data, size_t size, char *buf, size_t len)
 		db_put(&b, "drop");
 		return (int)b.len;
 	}
-	DP_ACTIONS_FOR_EACH (a, data, size) {
+	DP_ACTIONS_FOR_EACH(a, data, size)
+	{
 		if (b.len)
 			db_put(&b, ",");
 		switch (a->type) {
@@ -450,10 +451,12 @@ static void masked_copy(uint8_t *dst, const uint8_t *v, const uint8_t *m, size_t
 		dst[i] = (uint8_t)((dst[i] & ~m[i]) | (v[i] & m[i]));
 }
 
+static void dp_exec_reextract(struct dp_exec *x);
+
 /* Applies a SET_FIELD of an integer field to the packet; returns 0 if the
  * packet had the field. */
 static int dp_exec_set_int(struct dp_exec *x, enum dp_field f, uint64_t v, uint64_t m,
-			   struct dp_tunnel_md *tun)
+                           struct dp_tunnel_md *tun)
 {
 	struct pkt *pkt = x->pkt;
 	struct flow *flow = x->flow;
@@ -468,7 +471,8 @@ static int dp_exec_set_int(struct dp_exec *x, enum dp_field f, uint64_t v, uint6
 
 		error = pkt_set_vlan_tci(pkt, tv, tm);
 		if (!error && flow) {
-			uint16_t *tci = flow->outer_vlan_tci ? &flow->outer_vlan_tci : &flow->vlan_tci;
+			uint16_t *tci =
+			        flow->outer_vlan_tci ? &flow->outer_vlan_tci : &flow->vlan_tci;
 
 			if (*tci & VLAN_CFI)
 				*tci = (uint16_t)((*tci & ~tm) | (tv & tm));
@@ -508,14 +512,15 @@ static int dp_exec_set_int(struct dp_exec *x, enum dp_field f, uint64_t v, uint6
 	case DP_FIELD_IPV4_TOS:
 	case DP_FIELD_IPV6_TC:
 		error = f == DP_FIELD_IPV4_TOS ? pkt_set_ipv4_tos(pkt, l, (uint8_t)v, (uint8_t)m)
-					       : pkt_set_ipv6_tc(pkt, l, (uint8_t)v, (uint8_t)m);
+		                               : pkt_set_ipv6_tc(pkt, l, (uint8_t)v, (uint8_t)m);
 		if (!error && flow)
 			flow->nw_tos = (uint8_t)masked64(flow->nw_tos, v, m);
 		return error;
 	case DP_FIELD_IPV4_TTL:
 	case DP_FIELD_IPV6_HLIMIT:
-		error = f == DP_FIELD_IPV4_TTL ? pkt_set_ipv4_ttl(pkt, l, (uint8_t)v, (uint8_t)m)
-					       : pkt_set_ipv6_hlimit(pkt, l, (uint8_t)v, (uint8_t)m);
+		error = f == DP_FIELD_IPV4_TTL
+		                ? pkt_set_ipv4_ttl(pkt, l, (uint8_t)v, (uint8_t)m)
+		                : pkt_set_ipv6_hlimit(pkt, l, (uint8_t)v, (uint8_t)m);
 		if (!error && flow)
 			flow->nw_ttl = (uint8_t)masked64(flow->nw_ttl, v, m);
 		return error;
@@ -531,7 +536,7 @@ static int dp_exec_set_int(struct dp_exec *x, enum dp_field f, uint64_t v, uint6
 	case DP_FIELD_SCTP_SRC:
 	case DP_FIELD_SCTP_DST: {
 		static const uint8_t protos[] = {FLOW_IPPROTO_TCP, FLOW_IPPROTO_UDP,
-						 FLOW_IPPROTO_SCTP};
+		                                 FLOW_IPPROTO_SCTP};
 		unsigned i = f - DP_FIELD_TCP_SRC;
 		bool src = !(i & 1);
 
@@ -555,6 +560,8 @@ static int dp_exec_set_int(struct dp_exec *x, enum dp_field f, uint64_t v, uint6
 			uint16_t *p = code ? &flow->tp_dst : &flow->tp_src;
 
 			*p = (uint16_t)masked64(*p, v, m);
+			if (v6)
+				dp_exec_reextract(x); /* ND fields depend on type/code */
 		}
 		return error;
 	}
@@ -580,8 +587,7 @@ static int dp_exec_set_int(struct dp_exec *x, enum dp_field f, uint64_t v, uint6
 	}
 }
 
-static int dp_exec_set_bytes(struct dp_exec *x, enum dp_field f, const uint8_t *v,
-			     const uint8_t *m)
+static int dp_exec_set_bytes(struct dp_exec *x, enum dp_field f, const uint8_t *v, const uint8_t *m)
 {
 	struct pkt *pkt = x->pkt;
 	struct flow *flow = x->flow;
@@ -635,7 +641,7 @@ static void dp_exec_reextract(struct dp_exec *x)
 }
 
 int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t size,
-		   const struct dp_exec_ops *ops, void *aux)
+                   const struct dp_exec_ops *ops, void *aux)
 {
 	struct dp_exec x = {.pkt = pkt, .flow = flow, .l_valid = false};
 	struct dp_tunnel_md tun = {0, 0, 0};
@@ -647,7 +653,8 @@ int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t 
 		tun.tun_src = flow->tun_src;
 		tun.tun_dst = flow->tun_dst;
 	}
-	DP_ACTIONS_FOR_EACH (a, data, size) {
+	DP_ACTIONS_FOR_EACH(a, data, size)
+	{
 		switch (a->type) {
 		case DP_ACTION_OUTPUT:
 			ops->output(aux, a->arg, pkt, a->flags & DP_EXEC_EDITED_LATER, &tun);
@@ -655,12 +662,12 @@ int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t 
 		case DP_ACTION_USERSPACE:
 			if (ops->userspace)
 				ops->userspace(aux, dp_action_userspace_cookie(a), pkt,
-					       a->flags & DP_EXEC_EDITED_LATER, flow);
+				               a->flags & DP_EXEC_EDITED_LATER, flow);
 			break;
 		case DP_ACTION_SET_FIELD:
 			if (dp_fields[a->arg].n_bytes) {
 				dp_exec_set_bytes(&x, a->arg, dp_action_set_value(a),
-						  dp_action_set_mask(a));
+				                  dp_action_set_mask(a));
 			} else {
 				uint64_t v, m;
 
@@ -695,7 +702,7 @@ int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t 
 }
 
 int dp_execute(struct pkt *pkt, struct flow *flow, const struct dp_actions *acts,
-	       const struct dp_exec_ops *ops, void *aux)
+               const struct dp_exec_ops *ops, void *aux)
 {
 	return dp_execute_raw(pkt, flow, acts->data, acts->size, ops, aux);
 }

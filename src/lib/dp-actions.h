@@ -121,11 +121,11 @@ void dp_actions_put_userspace(struct dp_actions *acts, uint64_t cookie);
  * field's width; a zero mask adds nothing).  Aborts if 'f' is an address
  * field. */
 void dp_actions_put_set_int(struct dp_actions *acts, enum dp_field f, uint64_t value,
-			    uint64_t mask);
+                            uint64_t mask);
 /* Sets address field 'f' (dp_field_n_bytes(f) bytes at 'value') under 'mask'
  * (same size, or NULL for all ones).  Aborts if 'f' is an integer field. */
 void dp_actions_put_set_bytes(struct dp_actions *acts, enum dp_field f, const uint8_t *value,
-			      const uint8_t *mask);
+                              const uint8_t *mask);
 /* Pushes a new outermost tag: 'tpid' 0x8100 or 0x88a8, 'tci' as on the wire
  * (pcp << 13 | dei << 12 | vid). */
 void dp_actions_put_push_vlan(struct dp_actions *acts, uint16_t tpid, uint16_t tci);
@@ -136,9 +136,9 @@ void dp_actions_put_dec_ttl(struct dp_actions *acts);
 
 /* Iterates over the actions of the list at DATA (SIZE bytes), which must be
  * well formed (built here, or checked by dp_actions_validate()). */
-#define DP_ACTIONS_FOR_EACH(A, DATA, SIZE)                                                 \
-	for ((A) = (const struct dp_action *)(const void *)(DATA);                         \
-	     (const uint8_t *)(A) < (const uint8_t *)(const void *)(DATA) + (SIZE);        \
+#define DP_ACTIONS_FOR_EACH(A, DATA, SIZE)                                                         \
+	for ((A) = (const struct dp_action *)(const void *)(DATA);                                 \
+	     (const uint8_t *)(A) < (const uint8_t *)(const void *)(DATA) + (SIZE);                \
 	     (A) = (const struct dp_action *)(const void *)((const uint8_t *)(A) + (A)->len))
 
 /* Accessors for one action. */
@@ -194,12 +194,12 @@ struct dp_tunnel_md {
 struct dp_exec_ops {
 	/* Send 'pkt' out of datapath port 'port'. */
 	void (*output)(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
-		       const struct dp_tunnel_md *tun);
+	               const struct dp_tunnel_md *tun);
 	/* The userspace action: hand 'pkt' to the slow path with 'cookie'.
 	 * 'flow' is dp_execute()'s 'flow' as updated so far (NULL if none was
 	 * given).  NULL callback: the action is skipped. */
 	void (*userspace)(void *aux, uint64_t cookie, const struct pkt *pkt, unsigned flags,
-			  const struct flow *flow);
+	                  const struct flow *flow);
 };
 
 /* Runs the actions on 'pkt', editing it in place (see packet-edit.h: each
@@ -211,8 +211,8 @@ struct dp_exec_ops {
  * already done stay done) or -ENOSPC (push_vlan without headroom: dropped
  * likewise). */
 int dp_execute(struct pkt *pkt, struct flow *flow, const struct dp_actions *acts,
-	       const struct dp_exec_ops *ops, void *aux);
+               const struct dp_exec_ops *ops, void *aux);
 int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t size,
-		   const struct dp_exec_ops *ops, void *aux);
+                   const struct dp_exec_ops *ops, void *aux);
 
 #endif

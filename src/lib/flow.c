@@ -15,7 +15,7 @@
 
 _Static_assert(FLOW_WC_SEQ == 1, "flow changed: update extraction and flow_format()");
 _Static_assert(offsetof(struct flow, dl_src) == offsetof(struct flow, dl_dst) + 6,
-	       "dl_dst and dl_src are copied as one block");
+               "dl_dst and dl_src are copied as one block");
 
 /* ---- extraction ---- */
 
@@ -31,7 +31,7 @@ static void flow_parse_nd(const uint8_t *p, size_t len, struct flow *flow)
 		size_t opt_len = (size_t)p[ofs + 1] * 8;
 		uint8_t *mac = NULL;
 
-		if (opt_len > len - ofs)
+		if (!opt_len || opt_len > len - ofs)
 			goto invalid;
 		if (p[ofs] == 1 && type == 135 && opt_len == 8)
 			mac = flow->arp_sha; /* source link-layer address */
@@ -52,8 +52,7 @@ invalid:
 }
 
 /* 'p' is the L4 header with 'len' bytes up to the end of the IP payload. */
-static void flow_parse_l4(const uint8_t *p, size_t len, uint8_t proto, bool ipv6,
-			  struct flow *flow)
+static void flow_parse_l4(const uint8_t *p, size_t len, uint8_t proto, bool ipv6, struct flow *flow)
 {
 	switch (proto) {
 	case FLOW_IPPROTO_TCP:
@@ -366,7 +365,7 @@ PB_PRINTF(2, 3) static void fb_put(struct flow_buf *b, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	n = vsnprintf(b->len < b->size ? b->buf + b->len : NULL,
-		      b->len < b->size ? b->size - b->len : 0, fmt, ap);
+	              b->len < b->size ? b->size - b->len : 0, fmt, ap);
 	va_end(ap);
 	if (n > 0)
 		b->len += (size_t)n;
@@ -379,7 +378,7 @@ static void fb_name(struct flow_buf *b, const char *name)
 }
 
 static void fb_uint(struct flow_buf *b, const char *name, uint64_t v, uint64_t m, uint64_t all,
-		    bool hex)
+                    bool hex)
 {
 	if (!m)
 		return;
@@ -506,9 +505,9 @@ int flow_format(const struct flow *flow, const struct flow *mask, char *buf, siz
 	    flow->nw_proto == (ipv6 ? FLOW_IPPROTO_ICMPV6 : FLOW_IPPROTO_ICMP)) {
 		/* 8-bit fields carried in 16: either mask width means exact. */
 		fb_uint(&b, ipv6 ? "icmpv6_type" : "icmp_type", flow->tp_src & 0xff,
-			m->tp_src & 0xff, 0xff, false);
+		        m->tp_src & 0xff, 0xff, false);
 		fb_uint(&b, ipv6 ? "icmpv6_code" : "icmp_code", flow->tp_dst & 0xff,
-			m->tp_dst & 0xff, 0xff, false);
+		        m->tp_dst & 0xff, 0xff, false);
 	} else {
 		fb_uint(&b, "tp_src", flow->tp_src, m->tp_src, 0xffff, false);
 		fb_uint(&b, "tp_dst", flow->tp_dst, m->tp_dst, 0xffff, false);

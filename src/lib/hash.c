@@ -7,22 +7,27 @@
 
 /* Per-position keys (random constants) so that moving a value to another
  * word changes the hash.  Positions beyond the table wrap around with a
- * different rotation of the key. */
-static const uint64_t hash_keys[16] = {
-	0xbe4ba423396cfeb8ull, 0x1cad21f72c81017cull, 0xdb979083e96dd4deull,
-	0x1f67b3b7a4a44072ull, 0x78e5c0cc4ee679cbull, 0x2172ffcc7dd05a82ull,
-	0x8e2443f7744608b8ull, 0x4c263a81e69035e0ull, 0xcb00c391bb52283cull,
-	0xa32e531b8b65d088ull, 0x4ef90da297486471ull, 0xd8acdea946ef1938ull,
-	0x3f349ce33f76faa8ull, 0x1d4f0bc7c7bbdcf9ull, 0x3159b4cd4be0518aull,
-	0x647378d9c97e9fc8ull,
+ * rotation of the key. */
+#define HASH_N_KEYS 32
+static const uint64_t hash_keys[HASH_N_KEYS] = {
+        0xbe4ba423396cfeb8ull, 0x1cad21f72c81017cull, 0xdb979083e96dd4deull, 0x1f67b3b7a4a44072ull,
+        0x78e5c0cc4ee679cbull, 0x2172ffcc7dd05a82ull, 0x8e2443f7744608b8ull, 0x4c263a81e69035e0ull,
+        0xcb00c391bb52283cull, 0xa32e531b8b65d088ull, 0x4ef90da297486471ull, 0xd8acdea946ef1938ull,
+        0x3f349ce33f76faa8ull, 0x1d4f0bc7c7bbdcf9ull, 0x3159b4cd4be0518aull, 0x647378d9c97e9fc8ull,
+        0xf2a74de452e6b438ull, 0x6513270e269e0d37ull, 0x0c5c7fd0a6a3a450ull, 0xd23f0824128b2f33ull,
+        0x1818e811892f902bull, 0x9531985d5d9dc9f8ull, 0xe8e25d940ed90475ull, 0x36f675cc81e74ef5ull,
+        0x1600a35a099950d8ull, 0x6b0d549b6f03675aull, 0x3d9c172411e20b8full, 0x8d116ece1738f7d9ull,
+        0x0f21ddb66cad4a26ull, 0x90c192cfd3ac94afull, 0xf28c105d1fb17c23ull, 0xa170b33839263059ull,
 };
 
 static inline uint64_t hash_key(size_t i, uint64_t basis)
 {
-	uint64_t k = hash_keys[i % 16];
+	uint64_t k;
 
-	if (i >= 16)
-		k = (k << (i / 16 % 63 + 1)) | (k >> (63 - i / 16 % 63));
+	if (i < HASH_N_KEYS)
+		return hash_keys[i] + basis;
+	k = hash_keys[i % HASH_N_KEYS];
+	k = (k << (i / HASH_N_KEYS % 63 + 1)) | (k >> (63 - i / HASH_N_KEYS % 63));
 	return k + basis;
 }
 
@@ -64,7 +69,7 @@ uint32_t hash_words64_masked(const uint64_t *p, const uint64_t *mask, size_t n, 
 
 	for (i = 0; i + 2 <= n; i += 2)
 		acc += hash_mul_fold((p[i] & mask[i]) ^ hash_key(i, b),
-				     (p[i + 1] & mask[i + 1]) ^ hash_key(i + 1, b));
+		                     (p[i + 1] & mask[i + 1]) ^ hash_key(i + 1, b));
 	if (i < n)
 		acc += hash_mul_fold((p[i] & mask[i]) ^ hash_key(i, b), hash_key(i + 1, b));
 	return hash_avalanche(acc);

@@ -29,13 +29,23 @@ static uint32_t l4_min_len(uint8_t proto, bool v6)
 	}
 }
 
-static void pkt_layers_l4(struct pkt_layers *l, uint32_t ofs, uint8_t proto, bool v6)
+/* Sets l4_ofs if the L4 header at 'ofs' is complete by the same rules as
+ * flow_extract() (so an edit never changes a field the flow does not have). */
+static void pkt_layers_l4(struct pkt_layers *l, const uint8_t *p, uint32_t ofs, uint8_t proto,
+                          bool v6)
 {
 	uint32_t need = l4_min_len(proto, v6);
 
 	l->nw_proto = proto;
-	if (need && ofs <= l->l3_end && l->l3_end - ofs >= need)
-		l->l4_ofs = ofs;
+	if (!need || ofs > l->l3_end || l->l3_end - ofs < need)
+		return;
+	if (proto == FLOW_IPPROTO_TCP) {
+		uint32_t doff = (uint32_t)(p[ofs + 12] >> 4) * 4;
+
+		if (doff < 20 || doff > l->l3_end - ofs)
+			return;
+	}
+	l->l4_ofs = ofs;
 }
 
 void pkt_layers_parse(const struct pkt *pkt, struct pkt_layers *l)
@@ -81,7 +91,7 @@ void pkt_layers_parse(const struct pkt *pkt, struct pkt_layers *l)
 		l->l3_end = ofs + (tot < avail ? tot : avail);
 		l->nw_proto = ip[9];
 		if (!(pb_get_be16(ip + 6) & 0x1fff))
-			pkt_layers_l4(l, ofs + ihl, ip[9], false);
+			pkt_layers_l4(l, p, ofs + ihl, ip[9], false);
 	} else if (type == ETH_TYPE_IPV6 && avail >= 40 && ip[0] >> 4 == 6) {
 		uint32_t plen = pb_get_be16(ip + 4);
 		uint8_t nh = ip[6], frag;
@@ -92,9 +102,9 @@ void pkt_layers_parse(const struct pkt *pkt, struct pkt_layers *l)
 			l->l3_end = ofs + 40 + plen;
 		ext = flow_ipv6_skip_ext(ip + 40, l->l3_end - ofs - 40, &nh, &frag);
 		if (ext >= 0 && !(frag & FLOW_NW_FRAG_LATER))
-			pkt_layers_l4(l, ofs + 40 + (uint32_t)ext, nh, true);
+			pkt_layers_l4(l, p, ofs + 40 + (uint32_t)ext, nh, true);
 	} else if (type == ETH_TYPE_ARP && avail >= 28 && pb_get_be16(ip) == 1 &&
-		   pb_get_be16(ip + 2) == ETH_TYPE_IPV4 && ip[4] == 6 && ip[5] == 4) {
+	           pb_get_be16(ip + 2) == ETH_TYPE_IPV4 && ip[4] == 6 && ip[5] == 4) {
 		l->flags = PKT_L_ARP;
 	}
 }
@@ -191,7 +201,7 @@ int pkt_pop_vlan(struct pkt *pkt)
 /* ---- IPv4 ---- */
 
 int pkt_set_ipv4_addr(struct pkt *pkt, const struct pkt_layers *l, bool src, uint32_t value,
-		      uint32_t mask)
+                      uint32_t mask)
 {
 	uint8_t *ip = pkt->data + l->l3_ofs;
 	uint8_t *field = ip + (src ? 12 : 16);
@@ -243,7 +253,7 @@ int pkt_set_ipv4_ttl(struct pkt *pkt, const struct pkt_layers *l, uint8_t value,
 /* ---- IPv6 ---- */
 
 int pkt_set_ipv6_addr(struct pkt *pkt, const struct pkt_layers *l, bool src,
-		      const uint8_t value[16], const uint8_t mask[16])
+                      const uint8_t value[16], const uint8_t mask[16])
 {
 	uint8_t *field = pkt->data + l->l3_ofs + (src ? 8 : 24);
 	uint8_t old[16];
@@ -256,12 +266,11 @@ int pkt_set_ipv6_addr(struct pkt *pkt, const struct pkt_layers *l, bool src,
 	cofs = l4_pseudo_csum_ofs(pkt, l);
 	if (cofs)
 		put_l4_csum(pkt, l, cofs,
-			    csum_update_bytes(pb_get_be16(pkt->data + cofs), old, field, 16));
+		            csum_update_bytes(pb_get_be16(pkt->data + cofs), old, field, 16));
 	return 0;
 }
 
-int pkt_set_ipv6_label(struct pkt *pkt, const struct pkt_layers *l, uint32_t value,
-		       uint32_t mask)
+int pkt_set_ipv6_label(struct pkt *pkt, const struct pkt_layers *l, uint32_t value, uint32_t mask)
 {
 	uint8_t *ip = pkt->data + l->l3_ofs;
 
@@ -297,14 +306,14 @@ int pkt_set_ipv6_hlimit(struct pkt *pkt, const struct pkt_layers *l, uint8_t val
 /* SCTP: the CRC32C over the SCTP packet, stored little-endian at offset 8.
  * Call with 'before' true before an edit and false after it. */
 static void sctp_crc_track(struct pkt *pkt, const struct pkt_layers *l, bool before,
-			   uint32_t *state)
+                           uint32_t *state)
 {
 	uint8_t *sctp = pkt->data + l->l4_ofs;
 	uint32_t len = l->l3_end - l->l4_ofs, stored, c;
 
 	if (before) {
 		stored = (uint32_t)sctp[8] | (uint32_t)sctp[9] << 8 | (uint32_t)sctp[10] << 16 |
-			 (uint32_t)sctp[11] << 24;
+		         (uint32_t)sctp[11] << 24;
 		memset(sctp + 8, 0, 4);
 		*state = stored ^ crc32c(sctp, len);
 		return;
@@ -317,7 +326,7 @@ static void sctp_crc_track(struct pkt *pkt, const struct pkt_layers *l, bool bef
 }
 
 int pkt_set_l4_port(struct pkt *pkt, const struct pkt_layers *l, uint8_t proto, bool src,
-		    uint16_t value, uint16_t mask)
+                    uint16_t value, uint16_t mask)
 {
 	uint8_t *field = pkt->data + l->l4_ofs + (src ? 0 : 2);
 	uint16_t old, new;
@@ -337,13 +346,13 @@ int pkt_set_l4_port(struct pkt *pkt, const struct pkt_layers *l, uint8_t proto, 
 		cofs = l4_pseudo_csum_ofs(pkt, l);
 		if (cofs)
 			put_l4_csum(pkt, l, cofs,
-				    csum_update16(pb_get_be16(pkt->data + cofs), old, new));
+			            csum_update16(pb_get_be16(pkt->data + cofs), old, new));
 	}
 	return 0;
 }
 
 int pkt_set_icmp(struct pkt *pkt, const struct pkt_layers *l, bool v6, bool code, uint8_t value,
-		 uint8_t mask)
+                 uint8_t mask)
 {
 	uint8_t *icmp = pkt->data + l->l4_ofs;
 
@@ -367,7 +376,7 @@ int pkt_set_arp_op(struct pkt *pkt, const struct pkt_layers *l, uint16_t value, 
 }
 
 int pkt_set_arp_ip(struct pkt *pkt, const struct pkt_layers *l, bool spa, uint32_t value,
-		   uint32_t mask)
+                   uint32_t mask)
 {
 	uint8_t *field = pkt->data + l->l3_ofs + (spa ? 14 : 24);
 
@@ -378,7 +387,7 @@ int pkt_set_arp_ip(struct pkt *pkt, const struct pkt_layers *l, bool spa, uint32
 }
 
 int pkt_set_arp_mac(struct pkt *pkt, const struct pkt_layers *l, bool sha, const uint8_t value[6],
-		    const uint8_t mask[6])
+                    const uint8_t mask[6])
 {
 	if (!(l->flags & PKT_L_ARP))
 		return -EINVAL;

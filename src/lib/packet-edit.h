@@ -64,30 +64,28 @@ int pkt_set_eth_addr(struct pkt *pkt, bool src, const uint8_t value[6], const ui
 /* The outermost tag's TCI (VID = mask 0x0fff, PCP = mask 0xe000). */
 int pkt_set_vlan_tci(struct pkt *pkt, uint16_t value, uint16_t mask);
 int pkt_set_ipv4_addr(struct pkt *pkt, const struct pkt_layers *l, bool src, uint32_t value,
-		      uint32_t mask);
+                      uint32_t mask);
 int pkt_set_ipv4_tos(struct pkt *pkt, const struct pkt_layers *l, uint8_t value, uint8_t mask);
 int pkt_set_ipv4_ttl(struct pkt *pkt, const struct pkt_layers *l, uint8_t value, uint8_t mask);
 int pkt_set_ipv6_addr(struct pkt *pkt, const struct pkt_layers *l, bool src,
-		      const uint8_t value[16], const uint8_t mask[16]);
-int pkt_set_ipv6_label(struct pkt *pkt, const struct pkt_layers *l, uint32_t value,
-		       uint32_t mask);
+                      const uint8_t value[16], const uint8_t mask[16]);
+int pkt_set_ipv6_label(struct pkt *pkt, const struct pkt_layers *l, uint32_t value, uint32_t mask);
 int pkt_set_ipv6_tc(struct pkt *pkt, const struct pkt_layers *l, uint8_t value, uint8_t mask);
-int pkt_set_ipv6_hlimit(struct pkt *pkt, const struct pkt_layers *l, uint8_t value,
-			uint8_t mask);
+int pkt_set_ipv6_hlimit(struct pkt *pkt, const struct pkt_layers *l, uint8_t value, uint8_t mask);
 /* TCP, UDP or SCTP ('proto' = 6, 17, 132) port; the packet's L4 must be
  * 'proto'. */
 int pkt_set_l4_port(struct pkt *pkt, const struct pkt_layers *l, uint8_t proto, bool src,
-		    uint16_t value, uint16_t mask);
+                    uint16_t value, uint16_t mask);
 /* ICMP (v6 false) or ICMPv6 type (code false) or code. */
-int pkt_set_icmp(struct pkt *pkt, const struct pkt_layers *l, bool v6, bool code,
-		 uint8_t value, uint8_t mask);
+int pkt_set_icmp(struct pkt *pkt, const struct pkt_layers *l, bool v6, bool code, uint8_t value,
+                 uint8_t mask);
 int pkt_set_arp_op(struct pkt *pkt, const struct pkt_layers *l, uint16_t value, uint16_t mask);
 /* ARP SPA (spa true) or TPA. */
 int pkt_set_arp_ip(struct pkt *pkt, const struct pkt_layers *l, bool spa, uint32_t value,
-		   uint32_t mask);
+                   uint32_t mask);
 /* ARP SHA (sha true) or THA. */
-int pkt_set_arp_mac(struct pkt *pkt, const struct pkt_layers *l, bool sha,
-		    const uint8_t value[6], const uint8_t mask[6]);
+int pkt_set_arp_mac(struct pkt *pkt, const struct pkt_layers *l, bool sha, const uint8_t value[6],
+                    const uint8_t mask[6]);
 
 /* Inserts a tag (TPID 'tpid', wire TCI 'tci') as the new outermost tag.
  * 0, -ENOSPC (headroom < 4) or -EINVAL (frame shorter than 12 bytes). */

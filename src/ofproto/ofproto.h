@@ -7,7 +7,10 @@
  * daemon's config store): ofproto holds the live state made from it.
  *
  * Threads: every function here runs on the control thread.  The datapath
- * thread enters only through the upcall, which takes the bridge's lock. */
+ * thread enters only through the upcall, which takes the bridge's lock;
+ * ofswitch_create() starts a revalidator thread that repairs megaflows after
+ * MAC learning changes (see docs/pipeline.md).  The daemon needs no extra
+ * file descriptor to watch. */
 #ifndef PB_OFPROTO_H
 #define PB_OFPROTO_H
 
@@ -33,7 +36,9 @@ int ofswitch_create(const char *dp_type, struct ofswitch **out, struct errmsg *e
  * shutdown) and frees 'sw' (NULL is fine). */
 void ofswitch_destroy(struct ofswitch *sw);
 
-/* Runs periodic work (MAC aging).  Call about once a second. */
+/* Runs periodic work: MAC aging, megaflow statistics credited to rules,
+ * idle megaflows (unused for 10 s) removed, MAC entries of used megaflows
+ * refreshed, idle/hard timeouts of rules.  Call about once a second. */
 void ofswitch_run(struct ofswitch *sw);
 
 /* Bridges.  Names are validated by the caller. */

@@ -49,7 +49,7 @@ static const uint8_t tb_src[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 
 /* Ethernet: dst, src, then 'n' (tpid, tci) tags, then 'type'. */
 static inline void tb_eth(struct tb *t, int n, const uint16_t *tpids, const uint16_t *tcis,
-			  uint16_t type)
+                          uint16_t type)
 {
 	t->len = 0;
 	tb_bytes(t, tb_dst, 6);
@@ -79,7 +79,7 @@ static inline uint16_t ref_fold(uint32_t sum)
 
 /* IPv4 header (IHL 5 + 'opt_words'), total length from 'payload'. */
 static inline void tb_ipv4(struct tb *t, uint8_t proto, uint32_t src, uint32_t dst, uint8_t tos,
-			   uint8_t ttl, uint16_t frag, size_t payload, int opt_words)
+                           uint8_t ttl, uint16_t frag, size_t payload, int opt_words)
 {
 	size_t h = t->len, hl = 20 + 4 * (size_t)opt_words;
 
@@ -105,7 +105,7 @@ static inline void tb_ipv4(struct tb *t, uint8_t proto, uint32_t src, uint32_t d
 }
 
 static inline void tb_ipv6(struct tb *t, uint8_t nh, const uint8_t src[16], const uint8_t dst[16],
-			   uint8_t tc, uint32_t label, uint8_t hlim, size_t payload)
+                           uint8_t tc, uint32_t label, uint8_t hlim, size_t payload)
 {
 	tb_u32(t, 6u << 28 | (uint32_t)tc << 20 | label);
 	tb_u16(t, (unsigned)payload);

@@ -284,10 +284,11 @@ static void test_parse_minimal(void **state)
  * keeps the empty list. */
 static void test_flows_round_trip(void **state)
 {
-	const char *text = HEAD "[{\"name\":\"a\",\"flow-limit\":16000000,\"flows\":[]},"
-	                   "{\"name\":\"b\"},{\"name\":\"c\",\"flows\":["
-	                   "\"table=1,priority=7,hard_timeout=30,ip,nw_src=10.1.0.0/16,"
-	                   "actions=mod_nw_dst:10.2.0.1,output:3\",\"priority=0,actions=NORMAL\"]}]}";
+	const char *text =
+	        HEAD "[{\"name\":\"a\",\"flow-limit\":16000000,\"flows\":[]},"
+	             "{\"name\":\"b\"},{\"name\":\"c\",\"flows\":["
+	             "\"table=1,priority=7,hard_timeout=30,ip,nw_src=10.1.0.0/16,"
+	             "actions=mod_nw_dst:10.2.0.1,output:3\",\"priority=0,actions=NORMAL\"]}]}";
 	struct config *cfg = NULL, *back = NULL;
 	struct errmsg err = {""};
 	char *out;
@@ -310,7 +311,6 @@ static void test_flows_round_trip(void **state)
 	config_free(back);
 	config_free(cfg);
 }
-
 
 static void test_parse_errors(void **state)
 {
@@ -462,8 +462,8 @@ static void test_load_corrupt(void **state)
 		assert_int_equal(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
 		free(text);
 		if (i == ARRAY_SIZE(bad) - 1) /* a bad flow line is named by its index */
-			assert_string_equal(err.msg,
-			                    "bridges[0].flows[1]: actions: unknown action 'outptu'");
+			assert_string_equal(
+			        err.msg, "bridges[0].flows[1]: actions: unknown action 'outptu'");
 	}
 	/* A directory where the file should be is an error too, not "empty". */
 	assert_int_equal(unlink(path), 0);

@@ -40,7 +40,7 @@ static void test_csum(void **state)
 {
 	/* RFC 1071-style example: an IPv4 header whose checksum is 0xb861. */
 	static const uint8_t hdr[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-					0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+	                                0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
 	uint8_t buf[101];
 
 	assert_int_equal(csum(hdr, 20), 0xb861);
@@ -52,7 +52,7 @@ static void test_csum(void **state)
 		for (size_t i = 0; i < n; i++)
 			buf[i] = (uint8_t)rng();
 		assert_int_equal(csum_partial(buf, n, 0) % 0xffff,
-				 ref_fold(ref_sum(buf, n, 0)) % 0xffff);
+		                 ref_fold(ref_sum(buf, n, 0)) % 0xffff);
 		if (n < 8)
 			continue;
 		/* Incremental updates verify like a recomputation. */
@@ -84,7 +84,7 @@ static void test_crc32c(void **state)
 		for (size_t i = 0; i < n; i++)
 			buf[i] = (uint8_t)rng();
 		assert_int_equal(crc32c(buf + 1, n - (n ? 1 : 0)),
-				 ref_crc32c(buf + 1, n - (n ? 1 : 0)));
+		                 ref_crc32c(buf + 1, n - (n ? 1 : 0)));
 		assert_int_equal(crc32c_portable(buf, n), ref_crc32c(buf, n));
 	}
 }
@@ -244,8 +244,8 @@ static void verify_checksums(const struct tpkt *p, const uint8_t *data)
 		memset(s + 8, 0, 4);
 		c = ref_crc32c(s, n);
 		assert_int_equal(data[t->l4 + 8] | data[t->l4 + 9] << 8 | data[t->l4 + 10] << 16 |
-					 (uint32_t)data[t->l4 + 11] << 24,
-				 c);
+		                         (uint32_t)data[t->l4 + 11] << 24,
+		                 c);
 	}
 }
 
@@ -263,7 +263,7 @@ struct rec {
 };
 
 static void rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
-		       const struct dp_tunnel_md *tun)
+                       const struct dp_tunnel_md *tun)
 {
 	struct rec *r = aux;
 
@@ -277,7 +277,7 @@ static void rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned
 }
 
 static void rec_userspace(void *aux, uint64_t cookie, const struct pkt *pkt, unsigned flags,
-			  const struct flow *flow)
+                          const struct flow *flow)
 {
 	struct rec *r = aux;
 
@@ -770,11 +770,12 @@ static void test_format_equal_validate(void **state)
 	dp_actions_put_dec_ttl(&a);
 	dp_actions_put_userspace(&a, 0xabc);
 	n = dp_actions_format(&a, buf, sizeof buf);
-	assert_string_equal(buf, "push_vlan(tpid=0x88a8,vid=4095,pcp=5,dei=1),pop_vlan,"
-				 "set(ipv4(dst=192.168.0.0/255.255.0.0)),set(ipv4(tos=0xb8/0xfc)),"
-				 "set(eth(src=02:00:00:00:00:09)),set(ipv6(dst=2001:db8::1)),"
-				 "set(tcp(dst=8080)),set(tunnel(tun_id=0x99)),set(arp(sip=1.2.3.4)),"
-				 "set(icmpv6(type=129)),dec_ttl,userspace(cookie=0xabc)");
+	assert_string_equal(buf,
+	                    "push_vlan(tpid=0x88a8,vid=4095,pcp=5,dei=1),pop_vlan,"
+	                    "set(ipv4(dst=192.168.0.0/255.255.0.0)),set(ipv4(tos=0xb8/0xfc)),"
+	                    "set(eth(src=02:00:00:00:00:09)),set(ipv6(dst=2001:db8::1)),"
+	                    "set(tcp(dst=8080)),set(tunnel(tun_id=0x99)),set(arp(sip=1.2.3.4)),"
+	                    "set(icmpv6(type=129)),dec_ttl,userspace(cookie=0xabc)");
 	assert_int_equal(dp_actions_format(&a, buf, 5), n);
 	assert_string_equal(buf, "push");
 	assert_int_equal(dp_actions_validate(a.data, a.size), 0);
@@ -830,15 +831,15 @@ static void test_format_equal_validate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csum),
-		cmocka_unit_test(test_crc32c),
-		cmocka_unit_test(test_set_fields),
-		cmocka_unit_test(test_udp_zero_csum_and_sctp_bad_crc),
-		cmocka_unit_test(test_layers),
-		cmocka_unit_test(test_push_pop),
-		cmocka_unit_test(test_dec_ttl),
-		cmocka_unit_test(test_output_copy_rule_userspace_tunnel),
-		cmocka_unit_test(test_format_equal_validate),
+	        cmocka_unit_test(test_csum),
+	        cmocka_unit_test(test_crc32c),
+	        cmocka_unit_test(test_set_fields),
+	        cmocka_unit_test(test_udp_zero_csum_and_sctp_bad_crc),
+	        cmocka_unit_test(test_layers),
+	        cmocka_unit_test(test_push_pop),
+	        cmocka_unit_test(test_dec_ttl),
+	        cmocka_unit_test(test_output_copy_rule_userspace_tunnel),
+	        cmocka_unit_test(test_format_equal_validate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,8 +81,8 @@ static void check_truncations(const struct tb *t)
 			continue;
 		for (size_t i = offsetof(struct flow, nw_src); i < sizeof f; i++)
 			if (a[i] && a[i] != b[i])
-				fail_msg("len %zu: byte %zu is %#x, full packet gives %#x", l, i, a[i],
-					 b[i]);
+				fail_msg("len %zu: byte %zu is %#x, full packet gives %#x", l, i,
+				         a[i], b[i]);
 	}
 	extract(t, t->len, &f);
 	assert_flow_equal(&f, &full);
@@ -360,8 +360,7 @@ static void test_ipv6_fragments(void **state)
 		tb_udp(&t, 7, 9, 4);
 		extract(&t, t.len, &f);
 		assert_int_equal(f.nw_proto, 17);
-		assert_int_equal(f.nw_frag,
-				 FLOW_NW_FRAG_ANY | (later ? FLOW_NW_FRAG_LATER : 0));
+		assert_int_equal(f.nw_frag, FLOW_NW_FRAG_ANY | (later ? FLOW_NW_FRAG_LATER : 0));
 		assert_int_equal(f.tp_src, later ? 0 : 7);
 		assert_int_equal(f.tp_dst, later ? 0 : 9);
 		check_truncations(&t);
@@ -558,7 +557,7 @@ static void test_mask_hash_equal(void **state)
 				if (hashes[j] == hashes[i])
 					goto dup;
 			distinct++;
-dup:;
+		dup:;
 		}
 		assert_true(distinct >= 999);
 	}
@@ -584,12 +583,12 @@ static void test_hash_bytes(void **state)
 		assert_int_equal(hash_bytes(buf + 1, n, 5), hash_bytes(aligned, n, 5));
 		if (n)
 			assert_int_not_equal(hash_bytes(buf + 1, n, 5),
-					     hash_bytes(buf + 1, n - 1, 5));
+			                     hash_bytes(buf + 1, n - 1, 5));
 	}
 	assert_int_not_equal(hash_int(1, 0), hash_int(2, 0));
 	assert_int_not_equal(hash_u64(1, 0), hash_u64(1ull << 32, 0));
 	assert_int_equal(hash_finish(hash_add32(hash_add32(9, 1), 2), 8),
-			 hash_finish(hash_add64(9, 1 | 2ull << 32), 8));
+	                 hash_finish(hash_add64(9, 1 | 2ull << 32), 8));
 }
 
 static void test_format(void **state)
@@ -612,14 +611,14 @@ static void test_format(void **state)
 	m.nw_src = 0xffffff00;
 	n = flow_format(&f, &m, buf, sizeof buf);
 	assert_string_equal(buf, "in_port=7,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,"
-				 "dl_type=0x800,nw_src=10.0.0.0/255.255.255.0");
+	                         "dl_type=0x800,nw_src=10.0.0.0/255.255.255.0");
 	assert_int_equal(n, (int)strlen(buf));
 
 	flow_format(&f, NULL, buf, sizeof buf);
 	assert_string_equal(buf, "in_port=7,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,"
-				 "vlan_tci=0x0,dl_type=0x800,nw_src=10.0.0.1,nw_dst=10.0.0.2,"
-				 "nw_proto=6,nw_tos=184,nw_ecn=1,nw_ttl=64,nw_frag=no,"
-				 "tp_src=1234,tp_dst=80,tcp_flags=0x12");
+	                         "vlan_tci=0x0,dl_type=0x800,nw_src=10.0.0.1,nw_dst=10.0.0.2,"
+	                         "nw_proto=6,nw_tos=184,nw_ecn=1,nw_ttl=64,nw_frag=no,"
+	                         "tp_src=1234,tp_dst=80,tcp_flags=0x12");
 
 	/* Truncation: NUL-terminated, returns the full length. */
 	n = flow_format(&f, NULL, NULL, 0);
@@ -639,7 +638,7 @@ static void test_format(void **state)
 	extract(&t, t.len, &f);
 	flow_format(&f, NULL, buf, sizeof buf);
 	assert_non_null(strstr(buf, "dl_type=0x806,arp_spa=10.0.0.1,arp_tpa=10.0.0.254,arp_op=1,"
-				    "arp_sha=02:00:00:00:00:01,arp_tha=00:00:00:00:00:99"));
+	                            "arp_sha=02:00:00:00:00:01,arp_tha=00:00:00:00:00:99"));
 
 	tb_eth(&t, 0, NULL, NULL, ETH_TYPE_IPV4);
 	tb_ipv4(&t, 1, 1, 2, 0, 9, 0x2000, 8, 0);
@@ -655,9 +654,9 @@ static void test_format(void **state)
 	flow_format(&f, NULL, buf, sizeof buf);
 	assert_true(!strncmp(buf, "tun_id=0x55,reg3=0x9,in_port=7,", 31));
 	assert_non_null(strstr(buf, "ipv6_src=2001:db8::1,ipv6_dst=2001:db8::2,ipv6_label=0x0,"
-				    "nw_proto=58"));
+	                            "nw_proto=58"));
 	assert_non_null(strstr(buf, "nd_sll=0a:0b:0c:0d:0e:0f,nd_target=2001:db8::2,"
-				    "icmpv6_type=135,icmpv6_code=0"));
+	                            "icmpv6_type=135,icmpv6_code=0"));
 
 	/* Partial masks. */
 	memset(&m, 0, sizeof m);
@@ -669,25 +668,25 @@ static void test_format(void **state)
 	f.dl_type = 0x1234; /* not IP: tp_* keep their generic names */
 	flow_format(&f, &m, buf, sizeof buf);
 	assert_string_equal(buf, "vlan_tci=0x1005/0x1fff,ipv6_src=2001:db8::/ffff:ffff:ffff:ffff::,"
-				 "nw_frag=no,tp_src=0x80/0xf0");
+	                         "nw_frag=no,tp_src=0x80/0xf0");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_eth_only),
-		cmocka_unit_test(test_vlans),
-		cmocka_unit_test(test_ipv4_tcp),
-		cmocka_unit_test(test_ipv4_udp_sctp_icmp_options),
-		cmocka_unit_test(test_ipv4_fragments),
-		cmocka_unit_test(test_ipv6),
-		cmocka_unit_test(test_ipv6_fragments),
-		cmocka_unit_test(test_nd),
-		cmocka_unit_test(test_arp),
-		cmocka_unit_test(test_llc_snap),
-		cmocka_unit_test(test_mask_hash_equal),
-		cmocka_unit_test(test_hash_bytes),
-		cmocka_unit_test(test_format),
+	        cmocka_unit_test(test_eth_only),
+	        cmocka_unit_test(test_vlans),
+	        cmocka_unit_test(test_ipv4_tcp),
+	        cmocka_unit_test(test_ipv4_udp_sctp_icmp_options),
+	        cmocka_unit_test(test_ipv4_fragments),
+	        cmocka_unit_test(test_ipv6),
+	        cmocka_unit_test(test_ipv6_fragments),
+	        cmocka_unit_test(test_nd),
+	        cmocka_unit_test(test_arp),
+	        cmocka_unit_test(test_llc_snap),
+	        cmocka_unit_test(test_mask_hash_equal),
+	        cmocka_unit_test(test_hash_bytes),
+	        cmocka_unit_test(test_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,492 @@
+/* dp-fastpath.c - per-packet work of the userspace data planes: extract,
+ * EMC, megaflow lookup, rate-limited upcall and install, execution (see
+ * dp-fastpath.h).  The install lock and the sweep sequence number make an
+ * upcall that raced with a revalidation sweep execute without installing. */
+#include "dpif/dp-fastpath.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <urcu.h>
+
+#include "lib/emc.h"
+#include "lib/megaflow.h"
+
+/* What a megaflow's opaque 'actions' pointer holds. */
+struct dpfp_acts {
+	dpif_userdata_free_fn *free_userdata;
+	void *userdata;
+	uint64_t credited_packets; /* DPIF_SWEEP_DELTAS bookkeeping */
+	uint64_t credited_bytes;
+	uint32_t size; /* bytes of 'data' */
+	uint32_t pad;
+	uint64_t data[]; /* encoded dp actions */
+};
+
+struct dpfp_counters {
+	atomic_uint_fast64_t emc_hits;
+	atomic_uint_fast64_t megaflow_hits;
+	atomic_uint_fast64_t upcalls;
+	atomic_uint_fast64_t upcall_dropped;
+	atomic_uint_fast64_t userspace;
+};
+
+struct dpfp {
+	dpif_upcall_fn *upcall;
+	dpif_userdata_free_fn *free_userdata;
+	void *aux;
+	struct megaflow_cache *cache;
+	pthread_mutex_t mutex; /* install lock: serializes cache writers */
+	atomic_uint_fast64_t sweep_seq;
+	struct dpfp_ctx **ctxs; /* under 'mutex' */
+	size_t n_ctxs;
+	struct dpif_stats retired; /* counters of destroyed contexts */
+};
+
+struct dpfp_ctx {
+	struct dpfp *fp;
+	struct emc *emc;
+	struct dpfp_counters c;
+	/* Token bucket for upcalls. */
+	uint64_t tokens_milli; /* thousandths of an upcall */
+	uint64_t last_refill_ms;
+	/* Per-batch scratch. */
+	struct flow flows[PKT_BATCH_MAX];
+	uint32_t hashes[PKT_BATCH_MAX];
+	struct megaflow *mfs[PKT_BATCH_MAX];
+	const struct flow *miss_flows[PKT_BATCH_MAX];
+	struct megaflow *miss_mfs[PKT_BATCH_MAX];
+	size_t miss_idx[PKT_BATCH_MAX];
+	const struct dp_actions *own[PKT_BATCH_MAX]; /* uninstalled upcall answers */
+	struct dp_actions upcall_acts[PKT_BATCH_MAX];
+};
+
+static void dpfp_acts_free(void *p)
+{
+	struct dpfp_acts *a = p;
+
+	if (a && a->free_userdata && a->userdata)
+		a->free_userdata(a->userdata);
+	free(a);
+}
+
+static struct dpfp_acts *dpfp_acts_new(const struct dpfp *fp, const struct dp_actions *acts,
+                                       void *userdata)
+{
+	struct dpfp_acts *a = xmalloc(sizeof *a + acts->size);
+
+	a->free_userdata = fp->free_userdata;
+	a->userdata = userdata;
+	a->credited_packets = 0;
+	a->credited_bytes = 0;
+	a->size = acts->size;
+	a->pad = 0;
+	if (acts->size)
+		memcpy(a->data, acts->data, acts->size);
+	return a;
+}
+
+struct dpfp *dpfp_create(dpif_upcall_fn *upcall, dpif_userdata_free_fn *free_userdata, void *aux)
+{
+	struct dpfp *fp = xzalloc(sizeof *fp);
+
+	fp->upcall = upcall;
+	fp->free_userdata = free_userdata;
+	fp->aux = aux;
+	fp->cache = megaflow_cache_create(dpfp_acts_free);
+	pthread_mutex_init(&fp->mutex, NULL);
+	atomic_init(&fp->sweep_seq, 0);
+	return fp;
+}
+
+void dpfp_destroy(struct dpfp *fp)
+{
+	if (!fp)
+		return;
+	/* Entries removed earlier are freed by RCU callbacks that still
+	 * need the free functions: let them run first. */
+	rcu_barrier();
+	megaflow_cache_destroy(fp->cache);
+	pthread_mutex_destroy(&fp->mutex);
+	free(fp->ctxs);
+	free(fp);
+}
+
+struct dpfp_ctx *dpfp_ctx_create(struct dpfp *fp)
+{
+	struct dpfp_ctx *ctx = xzalloc(sizeof *ctx);
+
+	ctx->fp = fp;
+	ctx->emc = emc_create();
+	ctx->tokens_milli = (uint64_t)DPFP_UPCALL_BURST * 1000u;
+	ctx->last_refill_ms = time_msec();
+	for (size_t i = 0; i < PKT_BATCH_MAX; i++)
+		dp_actions_init(&ctx->upcall_acts[i]);
+	pthread_mutex_lock(&fp->mutex);
+	fp->ctxs = xrealloc(fp->ctxs, (fp->n_ctxs + 1) * sizeof *fp->ctxs);
+	fp->ctxs[fp->n_ctxs++] = ctx;
+	pthread_mutex_unlock(&fp->mutex);
+	return ctx;
+}
+
+static void dpfp_counters_add(struct dpif_stats *s, const struct dpfp_counters *c)
+{
+	s->emc_hits += atomic_load_explicit(&c->emc_hits, memory_order_relaxed);
+	s->megaflow_hits += atomic_load_explicit(&c->megaflow_hits, memory_order_relaxed);
+	s->upcalls += atomic_load_explicit(&c->upcalls, memory_order_relaxed);
+	s->upcall_dropped += atomic_load_explicit(&c->upcall_dropped, memory_order_relaxed);
+	s->userspace += atomic_load_explicit(&c->userspace, memory_order_relaxed);
+}
+
+void dpfp_ctx_destroy(struct dpfp_ctx *ctx)
+{
+	struct dpfp *fp;
+
+	if (!ctx)
+		return;
+	fp = ctx->fp;
+	pthread_mutex_lock(&fp->mutex);
+	for (size_t i = 0; i < fp->n_ctxs; i++) {
+		if (fp->ctxs[i] == ctx) {
+			fp->ctxs[i] = fp->ctxs[--fp->n_ctxs];
+			break;
+		}
+	}
+	dpfp_counters_add(&fp->retired, &ctx->c);
+	pthread_mutex_unlock(&fp->mutex);
+	emc_destroy(ctx->emc);
+	for (size_t i = 0; i < PKT_BATCH_MAX; i++)
+		dp_actions_uninit(&ctx->upcall_acts[i]);
+	free(ctx);
+}
+
+static void ctr_add(atomic_uint_fast64_t *c, uint64_t n)
+{
+	/* One writer per context: a relaxed load/store pair is enough. */
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+	                      memory_order_relaxed);
+}
+
+void dpfp_count_userspace(struct dpfp_ctx *ctx)
+{
+	ctr_add(&ctx->c.userspace, 1);
+}
+
+/* Takes one upcall token; false if the bucket is empty. */
+static bool dpfp_upcall_allowed(struct dpfp_ctx *ctx, uint64_t now)
+{
+	if (now > ctx->last_refill_ms) {
+		uint64_t add = (now - ctx->last_refill_ms) * DPFP_UPCALL_RATE;
+
+		ctx->tokens_milli =
+		        PB_MIN(ctx->tokens_milli + add, (uint64_t)DPFP_UPCALL_BURST * 1000u);
+		ctx->last_refill_ms = now;
+	}
+	if (ctx->tokens_milli < 1000u)
+		return false;
+	ctx->tokens_milli -= 1000u;
+	return true;
+}
+
+/* Upcall for 'flow'; installs the answer unless a sweep started meanwhile.
+ * Returns the installed (or concurrently installed) megaflow, or NULL with
+ * the answer left in 'acts' for this packet only. */
+static struct megaflow *dpfp_upcall(struct dpfp_ctx *ctx, const struct flow *flow,
+                                    const struct pkt *pkt, struct dp_actions *acts)
+{
+	struct dpfp *fp = ctx->fp;
+	struct flow_wc wc;
+	struct flow key;
+	struct dpif_upcall up = {.flow = flow, .pkt = pkt, .actions = acts, .wc = &wc};
+	struct megaflow *mf = NULL;
+	uint64_t seq = atomic_load_explicit(&fp->sweep_seq, memory_order_acquire);
+	bool cacheable;
+
+	dp_actions_clear(acts);
+	memset(&wc, 0, sizeof wc);
+	ctr_add(&ctx->c.upcalls, 1);
+	cacheable = fp->upcall(fp->aux, &up);
+	if (!cacheable)
+		goto out;
+
+	flow_apply_mask(&key, flow, &wc.masks);
+	pthread_mutex_lock(&fp->mutex);
+	if (atomic_load_explicit(&fp->sweep_seq, memory_order_relaxed) == seq) {
+		struct dpfp_acts *a = dpfp_acts_new(fp, acts, up.userdata);
+
+		up.userdata = NULL;
+		if (megaflow_insert(fp->cache, &key, &wc.masks, a, &mf))
+			dpfp_acts_free(a); /* another thread installed it: use theirs */
+	}
+	pthread_mutex_unlock(&fp->mutex);
+out:
+	if (up.userdata && fp->free_userdata)
+		fp->free_userdata(up.userdata);
+	return mf;
+}
+
+static void dpfp_execute(struct pkt *pkt, const struct megaflow *mf, const struct dp_actions *own,
+                         const struct dp_exec_ops *ops, void *aux)
+{
+	if (mf) {
+		const struct dpfp_acts *a = megaflow_actions(mf);
+
+		if (a->size)
+			dp_execute_raw(pkt, NULL, a->data, a->size, ops, aux);
+	} else if (own && own->size) {
+		dp_execute(pkt, NULL, own, ops, aux);
+	}
+}
+
+size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, size_t n,
+                    const struct dp_exec_ops *ops, void *aux, size_t *n_upcalls)
+{
+	struct dpfp *fp = ctx->fp;
+	size_t n_miss = 0, n_emc = 0, n_mf = 0, n_up = 0, n_drop = 0;
+	uint64_t now = time_msec();
+
+	if (n > PKT_BATCH_MAX)
+		n = PKT_BATCH_MAX;
+	for (size_t i = 0; i < n; i++) {
+		struct flow *f = &ctx->flows[i];
+
+		flow_extract(&pkts[i], in_port, f);
+		ctx->hashes[i] = emc_flow_hash(f);
+		ctx->mfs[i] = emc_lookup(ctx->emc, f, ctx->hashes[i]);
+		ctx->own[i] = NULL;
+		if (ctx->mfs[i]) {
+			n_emc++;
+		} else {
+			ctx->miss_flows[n_miss] = f;
+			ctx->miss_idx[n_miss++] = i;
+		}
+	}
+
+	if (n_miss) {
+		megaflow_lookup_batch(fp->cache, ctx->miss_flows, n_miss, ctx->miss_mfs);
+		for (size_t m = 0; m < n_miss; m++) {
+			size_t i = ctx->miss_idx[m];
+			struct megaflow *mf = ctx->miss_mfs[m];
+
+			if (!mf && m && n_up) /* an upcall of this batch may cover it */
+				mf = megaflow_lookup(fp->cache, &ctx->flows[i]);
+			if (mf) {
+				n_mf++;
+				emc_insert(ctx->emc, &ctx->flows[i], ctx->hashes[i], mf);
+			} else if (dpfp_upcall_allowed(ctx, now)) {
+				n_up++;
+				mf = dpfp_upcall(ctx, &ctx->flows[i], &pkts[i],
+				                 &ctx->upcall_acts[i]);
+				if (mf)
+					emc_insert(ctx->emc, &ctx->flows[i], ctx->hashes[i], mf);
+				else
+					ctx->own[i] = &ctx->upcall_acts[i];
+			} else {
+				n_drop++;
+			}
+			ctx->mfs[i] = mf;
+		}
+	}
+
+	/* Execute in arrival order; account runs of one megaflow at once. */
+	for (size_t i = 0; i < n;) {
+		struct megaflow *mf = ctx->mfs[i];
+		uint32_t bytes = 0, cnt = 0;
+		size_t j = i;
+
+		for (; j < n && ctx->mfs[j] == mf && (mf || j == i); j++) {
+			bytes += pkts[j].len;
+			cnt++;
+			dpfp_execute(&pkts[j], mf, ctx->own[j], ops, aux);
+		}
+		if (mf)
+			megaflow_account(mf, cnt, bytes, now);
+		i = j;
+	}
+
+	if (n_emc)
+		ctr_add(&ctx->c.emc_hits, n_emc);
+	if (n_mf)
+		ctr_add(&ctx->c.megaflow_hits, n_mf);
+	if (n_drop)
+		ctr_add(&ctx->c.upcall_dropped, n_drop);
+	if (n_upcalls)
+		*n_upcalls = n_up;
+	return n_emc + n_mf;
+}
+
+int dpfp_process_one(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkt,
+                     const struct dp_exec_ops *ops, void *aux)
+{
+	uint64_t dropped = atomic_load_explicit(&ctx->c.upcall_dropped, memory_order_relaxed);
+	size_t n_up = 0;
+
+	if (dpfp_process(ctx, in_port, pkt, 1, ops, aux, &n_up))
+		return 1;
+	if (atomic_load_explicit(&ctx->c.upcall_dropped, memory_order_relaxed) != dropped)
+		return -EAGAIN;
+	return 0;
+}
+
+void dpfp_ctx_sweep(struct dpfp_ctx *ctx)
+{
+	emc_sweep(ctx->emc, 256);
+}
+
+/* ---- control side ---- */
+
+struct dpfp_sweep_aux {
+	struct dpfp *fp;
+	dpif_sweep_fn *fn;
+	void *aux;
+	unsigned flags;
+	struct dp_actions new_actions;
+};
+
+static bool dpfp_sweep_cb(struct megaflow *mf, void *aux_)
+{
+	struct dpfp_sweep_aux *sa = aux_;
+	struct dpfp_acts *a = megaflow_actions(mf);
+	struct megaflow_stats st;
+	struct dpif_flow f;
+	enum dpif_sweep_verdict v;
+	void *new_ud = NULL;
+
+	megaflow_get_match(mf, &f.key, &f.mask);
+	megaflow_get_stats(mf, &st);
+	f.actions = a->data;
+	f.actions_len = a->size;
+	f.userdata = a->userdata;
+	f.stats.packets = st.packets;
+	f.stats.bytes = st.bytes;
+	f.stats.used = st.used;
+	f.delta_packets = f.delta_bytes = 0;
+	if (sa->flags & DPIF_SWEEP_DELTAS) {
+		f.delta_packets = st.packets - a->credited_packets;
+		f.delta_bytes = st.bytes - a->credited_bytes;
+		a->credited_packets = st.packets;
+		a->credited_bytes = st.bytes;
+	}
+	dp_actions_clear(&sa->new_actions);
+	v = sa->fn(sa->aux, &f, &sa->new_actions, &new_ud);
+	if (v == DPIF_SWEEP_MODIFY) {
+		struct dpfp_acts *na = dpfp_acts_new(sa->fp, &sa->new_actions, new_ud);
+
+		if (new_ud == a->userdata) /* kept: it moves to the new actions */
+			a->userdata = NULL;
+		na->credited_packets = a->credited_packets;
+		na->credited_bytes = a->credited_bytes;
+		megaflow_set_actions(sa->fp->cache, mf, na);
+		return false;
+	}
+	if (new_ud && new_ud != a->userdata && sa->fp->free_userdata)
+		sa->fp->free_userdata(new_ud);
+	return v == DPIF_SWEEP_DELETE;
+}
+
+size_t dpfp_flow_sweep(struct dpfp *fp, dpif_sweep_fn *fn, void *aux, unsigned flags)
+{
+	struct dpfp_sweep_aux sa = {.fp = fp, .fn = fn, .aux = aux, .flags = flags};
+	size_t n;
+
+	dp_actions_init(&sa.new_actions);
+	pthread_mutex_lock(&fp->mutex);
+	atomic_fetch_add_explicit(&fp->sweep_seq, 1, memory_order_release);
+	n = megaflow_count(fp->cache);
+	megaflow_sweep(fp->cache, dpfp_sweep_cb, &sa);
+	pthread_mutex_unlock(&fp->mutex);
+	dp_actions_uninit(&sa.new_actions);
+	return n;
+}
+
+static bool dpfp_true(struct megaflow *mf, void *aux)
+{
+	return true;
+}
+
+void dpfp_flow_flush(struct dpfp *fp)
+{
+	pthread_mutex_lock(&fp->mutex);
+	atomic_fetch_add_explicit(&fp->sweep_seq, 1, memory_order_release);
+	megaflow_sweep(fp->cache, dpfp_true, NULL);
+	pthread_mutex_unlock(&fp->mutex);
+}
+
+int dpfp_flow_put(struct dpfp *fp, const struct flow *key, const struct flow *mask,
+                  const struct dp_actions *actions, void *userdata)
+{
+	struct dpfp_acts *a = dpfp_acts_new(fp, actions, userdata);
+	struct flow k;
+	int error;
+
+	flow_apply_mask(&k, key, mask);
+	pthread_mutex_lock(&fp->mutex);
+	error = megaflow_insert(fp->cache, &k, mask, a, NULL);
+	pthread_mutex_unlock(&fp->mutex);
+	if (error)
+		dpfp_acts_free(a);
+	return error;
+}
+
+int dpfp_flow_del(struct dpfp *fp, const struct flow *key, const struct flow *mask)
+{
+	struct megaflow *mf;
+	int error = 0;
+
+	pthread_mutex_lock(&fp->mutex);
+	mf = megaflow_find(fp->cache, key, mask);
+	if (mf)
+		megaflow_remove(fp->cache, mf);
+	else
+		error = -ENOENT;
+	pthread_mutex_unlock(&fp->mutex);
+	return error;
+}
+
+int dpfp_flow_set_actions(struct dpfp *fp, const struct flow *key, const struct flow *mask,
+                          const struct dp_actions *actions)
+{
+	struct megaflow *mf;
+	int error = 0;
+
+	pthread_mutex_lock(&fp->mutex);
+	mf = megaflow_find(fp->cache, key, mask);
+	if (mf) {
+		struct dpfp_acts *old = megaflow_actions(mf);
+		struct dpfp_acts *na = dpfp_acts_new(fp, actions, old->userdata);
+
+		/* The userdata moves to the new actions. */
+		old->userdata = NULL;
+		na->credited_packets = old->credited_packets;
+		na->credited_bytes = old->credited_bytes;
+		megaflow_set_actions(fp->cache, mf, na);
+	} else {
+		error = -ENOENT;
+	}
+	pthread_mutex_unlock(&fp->mutex);
+	return error;
+}
+
+size_t dpfp_flow_count(struct dpfp *fp)
+{
+	size_t n;
+
+	pthread_mutex_lock(&fp->mutex);
+	n = megaflow_count(fp->cache);
+	pthread_mutex_unlock(&fp->mutex);
+	return n;
+}
+
+void dpfp_get_stats(struct dpfp *fp, struct dpif_stats *stats)
+{
+	memset(stats, 0, sizeof *stats);
+	pthread_mutex_lock(&fp->mutex);
+	*stats = fp->retired;
+	for (size_t i = 0; i < fp->n_ctxs; i++)
+		dpfp_counters_add(stats, &fp->ctxs[i]->c);
+	stats->n_flows = megaflow_count(fp->cache);
+	pthread_mutex_unlock(&fp->mutex);
+}

@@ -1,0 +1,632 @@
+/* xlate.c - translation of a flow through a bridge's OpenFlow tables into
+ * datapath actions, with the un-wildcarding that makes the megaflow mask
+ * (see xlate.h and docs/pipeline.md): table lookups, instructions, the
+ * action set, and every action except NORMAL (normal.c). */
+#include "ofproto/xlate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/meta-flow.h"
+#include "openflow/flow-text.h"
+#include "openflow/ofp-actions.h"
+#include "openflow/ofp-port.h"
+
+#define ETH_TYPE_IPV4 0x0800
+#define ETH_TYPE_IPV6 0x86dd
+
+void xlate_out_init(struct xlate_out *xo, struct dp_actions *actions, struct flow_wc *wc)
+{
+	memset(xo, 0, sizeof *xo);
+	xo->actions = actions;
+	xo->wc = wc;
+}
+
+void xlate_out_uninit(struct xlate_out *xo)
+{
+	if (xo) {
+		free(xo->rules);
+		xo->rules = NULL;
+		xo->n_rules = xo->alloc_rules = 0;
+	}
+}
+
+static void xlate_add_rule(struct xlate_out *xo, struct rule *rule)
+{
+	if (xo->n_rules == xo->alloc_rules) {
+		xo->alloc_rules = xo->alloc_rules ? 2 * xo->alloc_rules : 4;
+		xo->rules = xrealloc(xo->rules, xo->alloc_rules * sizeof *xo->rules);
+	}
+	xo->rules[xo->n_rules++] = rule;
+}
+
+/* Word-wise helpers through memcpy: struct flow has members of many types,
+ * so it is never accessed through a uint64_t pointer here (aliasing). */
+static void flow_to_words(uint64_t w[FLOW_U64S], const struct flow *f)
+{
+	memcpy(w, f, sizeof *f);
+}
+
+static void words_to_flow(struct flow *f, const uint64_t w[FLOW_U64S])
+{
+	memcpy(f, w, sizeof *f);
+}
+
+void xlate_consult(struct xlate_ctx *ctx, const struct flow *bits)
+{
+	uint64_t b[FLOW_U64S], w[FLOW_U64S], wc[FLOW_U64S];
+	struct flow c;
+
+	flow_to_words(b, bits);
+	flow_to_words(w, &ctx->written);
+	for (size_t i = 0; i < FLOW_U64S; i++)
+		b[i] &= ~w[i];
+	words_to_flow(&c, b);
+	/* A decremented TTL or a shifted tag stack: a consulted bit stands
+	 * for the whole original field(s). */
+	if ((ctx->derived & XLATE_DERIVED_TTL) && c.nw_ttl)
+		c.nw_ttl = 0xff;
+	if ((ctx->derived & XLATE_DERIVED_VLAN) &&
+	    (c.vlan_tci || c.outer_vlan_tci || c.outer_vlan_tpid)) {
+		c.vlan_tci = 0xffff;
+		c.outer_vlan_tci = 0xffff;
+		c.outer_vlan_tpid = 0xffff;
+	}
+	flow_to_words(b, &c);
+	flow_to_words(wc, &ctx->xo->wc->masks);
+	for (size_t i = 0; i < FLOW_U64S; i++)
+		wc[i] |= b[i];
+	words_to_flow(&ctx->xo->wc->masks, wc);
+}
+
+static void consult_dl_type(struct xlate_ctx *ctx)
+{
+	struct flow b;
+
+	memset(&b, 0, sizeof b);
+	b.dl_type = 0xffff;
+	xlate_consult(ctx, &b);
+}
+
+/* Consults which tags are present; returns the outermost tag's TCI field
+ * of ctx->flow, or NULL if the packet has none. */
+static uint16_t *consult_outer_tci(struct xlate_ctx *ctx, uint16_t also)
+{
+	struct flow b;
+	struct flow *f = &ctx->flow;
+	uint16_t *tci;
+
+	memset(&b, 0, sizeof b);
+	b.outer_vlan_tci = VLAN_CFI;
+	if (f->outer_vlan_tci & VLAN_CFI) {
+		b.outer_vlan_tci |= also;
+		tci = &f->outer_vlan_tci;
+	} else {
+		b.vlan_tci = VLAN_CFI;
+		if (f->vlan_tci & VLAN_CFI)
+			b.vlan_tci |= also;
+		tci = f->vlan_tci & VLAN_CFI ? &f->vlan_tci : NULL;
+	}
+	xlate_consult(ctx, &b);
+	return tci;
+}
+
+static void trace_line(struct xlate_ctx *ctx, const char *fmt, ...) PB_PRINTF(2, 3);
+
+static void trace_line(struct xlate_ctx *ctx, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!ctx->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	strbuf_puts(ctx->trace, buf);
+	strbuf_putc(ctx->trace, '\n');
+}
+
+void xlate_output_port(struct xlate_ctx *ctx, const struct of_port *p, bool in_ok)
+{
+	if (p == ctx->in && !in_ok) {
+		trace_line(ctx, "        -> port %s is the ingress port: skipped", p->name);
+		return;
+	}
+	dp_actions_put_output(ctx->xo->actions, p->dp_port);
+	trace_line(ctx, "        -> output to port %s (ofport %u, datapath port %u)", p->name,
+	           p->ofport, p->dp_port);
+}
+
+static void xlate_flood(struct xlate_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->br->n_ports; i++)
+		if (ctx->br->ports[i] != ctx->in)
+			xlate_output_port(ctx, ctx->br->ports[i], false);
+}
+
+static void xlate_output(struct xlate_ctx *ctx, const struct ofpact_output *o)
+{
+	const struct of_port *p;
+
+	switch (o->port) {
+	case OFPP_IN_PORT:
+		if (ctx->in)
+			xlate_output_port(ctx, ctx->in, true);
+		break;
+	case OFPP_NORMAL:
+		xlate_normal(ctx);
+		break;
+	case OFPP_FLOOD:
+	case OFPP_ALL:
+		xlate_flood(ctx);
+		break;
+	case OFPP_CONTROLLER:
+		/* The userspace action: counted and dropped until the OpenFlow
+		 * agent exists.  Cookie: the max_len asked for. */
+		dp_actions_put_userspace(ctx->xo->actions, o->max_len);
+		trace_line(ctx, "        -> to the controller (no OpenFlow agent yet: dropped)");
+		break;
+	case OFPP_LOCAL:
+		trace_line(ctx, "        -> LOCAL: the bridge has no local port: dropped");
+		break;
+	default:
+		p = o->port <= OFPP_MAX ? ofproto_port_by_ofport(ctx->br, o->port) : NULL;
+		if (p)
+			xlate_output_port(ctx, p, false);
+		else
+			trace_line(ctx, "        -> no port %u on this bridge: dropped", o->port);
+		break;
+	}
+}
+
+/* The datapath field that set_field of 'id' writes, or -1 (metadata only
+ * or unsupported).  'v6' picks IPv6's TC/hop limit. */
+static int dp_field_of(enum mf_field_id id, bool v6)
+{
+	switch (id) {
+	case MFF_ETH_SRC:
+		return DP_FIELD_ETH_SRC;
+	case MFF_ETH_DST:
+		return DP_FIELD_ETH_DST;
+	case MFF_IPV4_SRC:
+		return DP_FIELD_IPV4_SRC;
+	case MFF_IPV4_DST:
+		return DP_FIELD_IPV4_DST;
+	case MFF_IPV6_SRC:
+		return DP_FIELD_IPV6_SRC;
+	case MFF_IPV6_DST:
+		return DP_FIELD_IPV6_DST;
+	case MFF_IPV6_LABEL:
+		return DP_FIELD_IPV6_LABEL;
+	case MFF_NW_TOS:
+	case MFF_IP_DSCP:
+	case MFF_IP_ECN:
+		return v6 ? DP_FIELD_IPV6_TC : DP_FIELD_IPV4_TOS;
+	case MFF_NW_TTL:
+		return v6 ? DP_FIELD_IPV6_HLIMIT : DP_FIELD_IPV4_TTL;
+	case MFF_ARP_OP:
+		return DP_FIELD_ARP_OP;
+	case MFF_ARP_SPA:
+		return DP_FIELD_ARP_SPA;
+	case MFF_ARP_TPA:
+		return DP_FIELD_ARP_TPA;
+	case MFF_ARP_SHA:
+		return DP_FIELD_ARP_SHA;
+	case MFF_ARP_THA:
+		return DP_FIELD_ARP_THA;
+	case MFF_TCP_SRC:
+		return DP_FIELD_TCP_SRC;
+	case MFF_TCP_DST:
+		return DP_FIELD_TCP_DST;
+	case MFF_UDP_SRC:
+		return DP_FIELD_UDP_SRC;
+	case MFF_UDP_DST:
+		return DP_FIELD_UDP_DST;
+	case MFF_SCTP_SRC:
+		return DP_FIELD_SCTP_SRC;
+	case MFF_SCTP_DST:
+		return DP_FIELD_SCTP_DST;
+	case MFF_ICMPV4_TYPE:
+		return DP_FIELD_ICMP_TYPE;
+	case MFF_ICMPV4_CODE:
+		return DP_FIELD_ICMP_CODE;
+	case MFF_ICMPV6_TYPE:
+		return DP_FIELD_ICMPV6_TYPE;
+	case MFF_ICMPV6_CODE:
+		return DP_FIELD_ICMPV6_CODE;
+	case MFF_TUN_ID:
+		return DP_FIELD_TUN_ID;
+	case MFF_TUN_SRC:
+		return DP_FIELD_TUN_SRC;
+	case MFF_TUN_DST:
+		return DP_FIELD_TUN_DST;
+	default:
+		return -1;
+	}
+}
+
+static uint64_t member_read(const struct flow *f, unsigned ofs, unsigned size)
+{
+	const uint8_t *p = (const uint8_t *)f + ofs;
+	uint64_t v = 0;
+
+	switch (size) {
+	case 1:
+		v = *p;
+		break;
+	case 2: {
+		uint16_t x;
+		memcpy(&x, p, 2);
+		v = x;
+		break;
+	}
+	case 4: {
+		uint32_t x;
+		memcpy(&x, p, 4);
+		v = x;
+		break;
+	}
+	case 8:
+		memcpy(&v, p, 8);
+		break;
+	default:
+		break;
+	}
+	return v;
+}
+
+/* Sets the outermost tag's bits 'mask' (VID and/or PCP bits of a TCI) to
+ * 'value'. */
+static void xlate_set_vlan_bits(struct xlate_ctx *ctx, uint16_t value, uint16_t mask)
+{
+	uint16_t *tci = consult_outer_tci(ctx, 0);
+	uint16_t *wr;
+
+	mask &= VLAN_VID_BITS | VLAN_PCP_MASK;
+	if (!tci) {
+		trace_line(ctx, "        -> no VLAN tag: nothing to set");
+		return;
+	}
+	*tci = (uint16_t)((*tci & ~mask) | (value & mask));
+	wr = tci == &ctx->flow.outer_vlan_tci ? &ctx->written.outer_vlan_tci
+	                                      : &ctx->written.vlan_tci;
+	*wr |= mask;
+	if (mask & VLAN_VID_BITS)
+		dp_actions_put_set_int(ctx->xo->actions, DP_FIELD_VLAN_VID, value & VLAN_VID_BITS,
+		                       mask & VLAN_VID_BITS);
+	if (mask & VLAN_PCP_MASK)
+		dp_actions_put_set_int(ctx->xo->actions, DP_FIELD_VLAN_PCP,
+		                       (value & VLAN_PCP_MASK) >> VLAN_PCP_SHIFT,
+		                       (mask & VLAN_PCP_MASK) >> VLAN_PCP_SHIFT);
+}
+
+/* The tag stack changed shape: written bits of the tags no longer line up. */
+static void vlan_reshaped(struct xlate_ctx *ctx)
+{
+	ctx->derived |= XLATE_DERIVED_VLAN;
+	ctx->written.vlan_tci = 0;
+	ctx->written.outer_vlan_tci = 0;
+	ctx->written.outer_vlan_tpid = 0;
+}
+
+/* Pushes a tag with TPID 'tpid' and wire TCI 'tci'. */
+static void xlate_push_vlan(struct xlate_ctx *ctx, uint16_t tpid, uint16_t tci)
+{
+	struct flow *f = &ctx->flow;
+
+	dp_actions_put_push_vlan(ctx->xo->actions, tpid, tci);
+	if (f->vlan_tci & VLAN_CFI) {
+		/* A third tag is beyond what a flow describes: the two outermost
+		 * stay visible to later tables. */
+		if (f->outer_vlan_tci & VLAN_CFI)
+			f->vlan_tci = f->outer_vlan_tci;
+		f->outer_vlan_tci = (uint16_t)(VLAN_CFI | (tci & ~VLAN_CFI));
+		f->outer_vlan_tpid = tpid;
+	} else {
+		f->vlan_tci = (uint16_t)(VLAN_CFI | (tci & ~VLAN_CFI));
+	}
+	vlan_reshaped(ctx);
+}
+
+static void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf)
+{
+	const struct mf_field *mf = mf_from_id(sf->field);
+	uint64_t fw[FLOW_U64S], ww[FLOW_U64S], tv[FLOW_U64S], tm[FLOW_U64S];
+	struct match tmp;
+	bool v6 = false;
+	int dpf;
+
+	match_init_catchall(&tmp);
+	mf_set(mf, &sf->value, &sf->mask, &tmp);
+	switch (mf->id) {
+	case MFF_VLAN_TCI:
+	case MFF_VLAN_VID:
+	case MFF_DL_VLAN:
+	case MFF_VLAN_PCP:
+	case MFF_DL_VLAN_PCP:
+		xlate_set_vlan_bits(ctx, tmp.flow.vlan_tci, tmp.mask.vlan_tci);
+		return;
+	case MFF_ND_TARGET:
+	case MFF_ND_SLL:
+	case MFF_ND_TLL:
+		trace_line(ctx, "        -> %s cannot be rewritten by the datapath: ignored",
+		           mf->name);
+		return;
+	case MFF_NW_TOS:
+	case MFF_IP_DSCP:
+	case MFF_IP_ECN:
+	case MFF_NW_TTL:
+		consult_dl_type(ctx);
+		v6 = ctx->flow.dl_type == ETH_TYPE_IPV6;
+		if (!v6 && ctx->flow.dl_type != ETH_TYPE_IPV4)
+			return;
+		break;
+	default:
+		break;
+	}
+
+	/* The packet's field becomes a constant: no bit of the original is
+	 * consulted, and later lookups of these bits consult nothing. */
+	flow_to_words(tv, &tmp.flow);
+	flow_to_words(tm, &tmp.mask);
+	flow_to_words(fw, &ctx->flow);
+	flow_to_words(ww, &ctx->written);
+	for (size_t i = 0; i < FLOW_U64S; i++) {
+		fw[i] = (fw[i] & ~tm[i]) | tv[i];
+		ww[i] |= tm[i];
+	}
+	words_to_flow(&ctx->flow, fw);
+	words_to_flow(&ctx->written, ww);
+	dpf = dp_field_of(mf->id, v6);
+	if (dpf < 0)
+		return; /* metadata and registers live in the flow only */
+	if (dp_field_n_bytes((enum dp_field)dpf))
+		dp_actions_put_set_bytes(ctx->xo->actions, (enum dp_field)dpf,
+		                         (const uint8_t *)&tmp.flow + mf->flow_ofs,
+		                         (const uint8_t *)&tmp.mask + mf->flow_ofs);
+	else
+		dp_actions_put_set_int(ctx->xo->actions, (enum dp_field)dpf,
+		                       member_read(&tmp.flow, mf->flow_ofs, mf->flow_size),
+		                       member_read(&tmp.mask, mf->flow_ofs, mf->flow_size));
+}
+
+static bool flow_is_ip(struct xlate_ctx *ctx)
+{
+	consult_dl_type(ctx);
+	return ctx->flow.dl_type == ETH_TYPE_IPV4 || ctx->flow.dl_type == ETH_TYPE_IPV6;
+}
+
+/* Executes one action (not an instruction). */
+static void xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
+{
+	struct flow *f = &ctx->flow;
+	uint16_t *tci;
+
+	if (ctx->trace) {
+		char *s = ofpacts_to_string(a, a->len, &ctx->br->names);
+
+		trace_line(ctx, "    %s", s);
+		free(s);
+	}
+	switch ((enum ofpact_type)a->type) {
+	case OFPACT_OUTPUT:
+		xlate_output(ctx, (const struct ofpact_output *)(const void *)a);
+		break;
+	case OFPACT_GROUP:
+		trace_line(ctx, "        -> groups are not supported yet: dropped");
+		break;
+	case OFPACT_SET_FIELD:
+		xlate_set_field(ctx, (const struct ofpact_set_field *)(const void *)a);
+		break;
+	case OFPACT_SET_VLAN_VID: {
+		uint16_t vid =
+		        ((const struct ofpact_vlan_vid *)(const void *)a)->vid & VLAN_VID_BITS;
+
+		tci = consult_outer_tci(ctx, 0);
+		if (tci)
+			xlate_set_vlan_bits(ctx, vid, VLAN_VID_BITS);
+		else
+			xlate_push_vlan(ctx, 0x8100, vid);
+		break;
+	}
+	case OFPACT_SET_VLAN_PCP: {
+		uint16_t pcp =
+		        (uint16_t)(((const struct ofpact_vlan_pcp *)(const void *)a)->pcp & 7)
+		        << VLAN_PCP_SHIFT;
+
+		tci = consult_outer_tci(ctx, 0);
+		if (tci)
+			xlate_set_vlan_bits(ctx, pcp, VLAN_PCP_MASK);
+		else
+			xlate_push_vlan(ctx, 0x8100, pcp);
+		break;
+	}
+	case OFPACT_PUSH_VLAN: {
+		uint16_t tpid = ((const struct ofpact_push_vlan *)(const void *)a)->tpid;
+
+		/* OpenFlow 1.3: the new tag copies the VID and PCP of the
+		 * outermost existing tag, else zero. */
+		tci = consult_outer_tci(ctx, VLAN_VID_BITS | VLAN_PCP_MASK);
+		xlate_push_vlan(ctx, tpid, tci ? (uint16_t)(*tci & ~VLAN_CFI) : 0);
+		break;
+	}
+	case OFPACT_POP_VLAN:
+		tci = consult_outer_tci(ctx, 0);
+		if (!tci) {
+			trace_line(ctx, "        -> no VLAN tag: nothing to pop");
+			break;
+		}
+		dp_actions_put_pop_vlan(ctx->xo->actions);
+		if (tci == &f->outer_vlan_tci) {
+			f->outer_vlan_tci = 0;
+			f->outer_vlan_tpid = 0;
+		} else {
+			f->vlan_tci = 0;
+		}
+		vlan_reshaped(ctx);
+		break;
+	case OFPACT_SET_NW_TTL:
+		if (!flow_is_ip(ctx))
+			break;
+		f->nw_ttl = ((const struct ofpact_nw_ttl *)(const void *)a)->ttl;
+		ctx->written.nw_ttl = 0xff;
+		dp_actions_put_set_int(ctx->xo->actions,
+		                       f->dl_type == ETH_TYPE_IPV6 ? DP_FIELD_IPV6_HLIMIT
+		                                                   : DP_FIELD_IPV4_TTL,
+		                       f->nw_ttl, 0xff);
+		break;
+	case OFPACT_DEC_TTL:
+		if (!flow_is_ip(ctx))
+			break;
+		/* The datapath drops a packet whose TTL is <= 1 right there. */
+		dp_actions_put_dec_ttl(ctx->xo->actions);
+		if (f->nw_ttl)
+			f->nw_ttl--;
+		ctx->derived |= XLATE_DERIVED_TTL;
+		break;
+	case OFPACT_COPY_TTL_OUT:
+	case OFPACT_COPY_TTL_IN:
+		/* No MPLS or IP-in-IP: nothing to copy (see ofp-actions.h). */
+		break;
+	default:
+		break;
+	}
+}
+
+static void xlate_actions(struct xlate_ctx *ctx, const struct ofpact *list, size_t len)
+{
+	const struct ofpact *a;
+
+	OFPACT_FOR_EACH(a, list, len)
+	xlate_action(ctx, a);
+}
+
+void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn learn,
+                struct strbuf *trace, struct xlate_out *xo)
+{
+	struct xlate_ctx ctx;
+	struct ofpacts_buf set;
+	unsigned table = 0;
+	bool dropped = false;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.br = br;
+	ctx.flow = *flow;
+	ctx.in = ofproto_port_by_ofport(br, flow->in_port);
+	ctx.learn = learn;
+	ctx.trace = trace;
+	ctx.xo = xo;
+	xo->wc->masks.in_port = UINT32_MAX;
+	ofpacts_buf_init(&set);
+
+	for (;;) {
+		const struct cls_rule *cr;
+		struct flow_wc lwc;
+		struct rule *rule;
+		const struct ofpact *a;
+		int next = -1;
+
+		memset(&lwc, 0, sizeof lwc);
+		cr = classifier_lookup(&br->tables[table], &ctx.flow, &lwc);
+		xlate_consult(&ctx, &lwc.masks);
+		if (!cr) {
+			trace_line(&ctx, "table %u: miss -> drop", table);
+			dropped = true;
+			break;
+		}
+		rule = cr->data;
+		xlate_add_rule(xo, rule);
+		if (trace) {
+			char *m = flow_text_format_match(&rule->match, -1, &br->names);
+			char *acts =
+			        ofpacts_to_string(rule->ofpacts, rule->ofpacts_len, &br->names);
+
+			trace_line(&ctx, "table %u: matched 'priority=%u%s%s actions=%s'", table,
+			           rule->priority, *m ? "," : "", m, acts);
+			free(m);
+			free(acts);
+		}
+		OFPACT_FOR_EACH(a, rule->ofpacts, rule->ofpacts_len)
+		{
+			switch ((enum ofpact_type)a->type) {
+			case OFPACT_METER:
+				trace_line(
+				        &ctx, "    meter:%u: meters are not supported yet: ignored",
+				        ((const struct ofpact_meter *)(const void *)a)->meter_id);
+				break;
+			case OFPACT_CLEAR_ACTIONS:
+				trace_line(&ctx, "    clear_actions");
+				ofpact_set_clear(&set);
+				break;
+			case OFPACT_WRITE_ACTIONS:
+				if (trace) {
+					char *s = ofpacts_to_string(a, a->len, &br->names);
+
+					trace_line(&ctx, "    %s", s);
+					free(s);
+				}
+				ofpact_set_write(&set, ofpact_nest_actions(a), ofpact_nest_len(a));
+				break;
+			case OFPACT_WRITE_METADATA: {
+				const struct ofpact_write_metadata *wm =
+				        (const struct ofpact_write_metadata *)(const void *)a;
+
+				trace_line(&ctx, "    write_metadata:%#llx/%#llx",
+				           (unsigned long long)wm->metadata,
+				           (unsigned long long)wm->mask);
+				ctx.flow.metadata =
+				        (ctx.flow.metadata & ~wm->mask) | (wm->metadata & wm->mask);
+				ctx.written.metadata |= wm->mask;
+				break;
+			}
+			case OFPACT_GOTO_TABLE:
+				next = ((const struct ofpact_goto_table *)(const void *)a)
+				               ->table_id;
+				trace_line(&ctx, "    goto_table:%d", next);
+				break;
+			default:
+				xlate_action(&ctx, a);
+				break;
+			}
+		}
+		if (next < 0 || next >= OFPROTO_N_TABLES || (unsigned)next <= table)
+			break;
+		table = (unsigned)next;
+	}
+
+	if (!dropped && set.size) {
+		struct ofpacts_buf ordered;
+
+		ofpacts_buf_init(&ordered);
+		ofpact_set_ordered(&set, &ordered);
+		trace_line(&ctx, "action set:");
+		xlate_actions(&ctx, (const struct ofpact *)(const void *)ordered.data,
+		              ordered.size);
+		ofpacts_buf_uninit(&ordered);
+	}
+	ofpacts_buf_uninit(&set);
+}
+
+void xlate_format_actions(struct ofswitch *sw, const void *data, size_t size, char *buf, size_t len)
+{
+	uint64_t *copy = size ? xmalloc(size) : NULL;
+	const struct dp_action *a;
+
+	if (size)
+		memcpy(copy, data, size);
+	DP_ACTIONS_FOR_EACH(a, copy, size)
+	{
+		if (a->type == DP_ACTION_OUTPUT && a->arg < DPIF_MAX_PORTS) {
+			const struct of_port *p =
+			        atomic_load_explicit(&sw->by_dp[a->arg], memory_order_acquire);
+
+			if (p)
+				((struct dp_action *)(uintptr_t)a)->arg = p->ofport;
+		}
+	}
+	dp_actions_format_raw(copy, size, buf, len);
+	free(copy);
+}
