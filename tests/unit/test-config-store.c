@@ -91,8 +91,8 @@ static int count_entries(const char *dir)
 
 /* Flow lines as ofproto_flow_save() writes them (port numbers only). */
 static char *const sample_flows[] = {
-        "table=0,priority=100,cookie=0x1f,idle_timeout=10,tcp,in_port=1,nw_dst=10.0.0.0/24,"
-        "tp_dst=80,actions=output:7",
+        ("table=0,priority=100,cookie=0x1f,idle_timeout=10,tcp,in_port=1,nw_dst=10.0.0.0/24,"
+         "tp_dst=80,actions=output:7"),
         "table=0,priority=0,actions=NORMAL",
         "table=3,priority=5,arp,actions=drop",
 };
@@ -438,8 +438,8 @@ static void test_load_corrupt(void **state)
 	        "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":\"br0\"",
 	        "garbage\n",
 	        "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":7}]}\n",
-	        "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":\"br0\","
-	        "\"flows\":[\"priority=0,actions=NORMAL\",\"actions=outptu:1\"]}]}\n",
+	        ("{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":\"br0\","
+	         "\"flows\":[\"priority=0,actions=NORMAL\",\"actions=outptu:1\"]}]}\n"),
 	};
 	const char *dir = *state;
 	char *path = xasprintf("%s/conf.json", dir);
