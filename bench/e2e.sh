@@ -8,8 +8,10 @@
 #   pbb-gd <----------------------------veth (no switch)-----------------------> pbb-sd
 #
 # Usage: bench/e2e.sh [run|setup|teardown|report RAW]     (as root; default: run)
-# Knobs (environment): DUR=10 REPS=3 MODES="ceiling bridge ovs patchbay-socket"
+# Knobs (environment): DUR=10 REPS=3 MODES="ceiling bridge ovs patchbay-socket patchbay-socket-1k"
 #   GEN=xdp-trafficgen|trafgen (default: xdp-trafficgen when its shim source is found)
+#   patchbay-socket-1k = patchbay-socket with 1000 OpenFlow rules (udp6,in_port=1,tp_dst=N -> output:2)
+#   in front of the default NORMAL flow
 #   PB_BUILD=./build  GEN_CPU=0 SW_CPU=1  OUT=/tmp/pbb-results/<time>  XTG_SHIM=<path to .c>
 set -u
 
@@ -17,7 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 DUR=${DUR:-10}
 REPS=${REPS:-3}
-MODES=${MODES:-"ceiling bridge ovs patchbay-socket"}
+MODES=${MODES:-"ceiling bridge ovs patchbay-socket patchbay-socket-1k"}
 GEN_CPU=${GEN_CPU:-0}
 SW_CPU=${SW_CPU:-1}
 PB_BUILD=${PB_BUILD:-./build}
@@ -222,6 +224,15 @@ patchbay_up() {
 	"$PBC" --socket $sock add-br br0 || return 1
 	"$PBC" --socket $sock add-port br0 pbb-gsw type=system >/dev/null || return 1
 	"$PBC" --socket $sock add-port br0 pbb-ssw type=system >/dev/null || return 1
+	[ "${1:-0}" -gt 0 ] || return 0
+	# a flow table of $1 rules in front of the default NORMAL flow: UDP/IPv6 from the
+	# generator port is forwarded by the rule for its destination port (9), so every
+	# megaflow is built from a classification over the whole table
+	local n
+	for n in $(seq 1 "$1"); do
+		echo "table=0,priority=100,udp6,in_port=1,tp_dst=$n,actions=output:2"
+	done >$W/pb/flows.txt
+	"$PBC" --socket $sock add-flows br0 $W/pb/flows.txt || return 1
 }
 
 mode_up() { # $1 mode; 0 = ready, 2 = skip, else failed (message on stdout)
@@ -253,9 +264,10 @@ mode_up() { # $1 mode; 0 = ready, 2 = skip, else failed (message on stdout)
 				return 1
 			}
 		done ;;
-	patchbay-socket) patchbay_up ;;
+	patchbay-socket) patchbay_up 0 ;;
+	patchbay-socket-1k) patchbay_up 1000 ;;
 	*)
-		echo "unknown mode $1 (modes: ceiling bridge ovs patchbay-socket)"
+		echo "unknown mode $1 (modes: ceiling bridge ovs patchbay-socket patchbay-socket-1k)"
 		return 1 ;;
 	esac
 }
@@ -271,7 +283,7 @@ mode_down() {
 	ovs)
 		"${VSCTL[@]}" --if-exists del-br pbb-obr
 		sleep 0.5 ;;
-	patchbay-socket)
+	patchbay-socket | patchbay-socket-1k)
 		stop_pidfile $W/pb/patchbayd.pid patchbayd
 		keep_logs $W/pb/patchbayd.log $W/pb/stdio.log
 		rm -rf $W/pb ;;
