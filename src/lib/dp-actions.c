@@ -290,37 +290,18 @@ uint32_t dp_actions_hash(const struct dp_actions *acts, uint32_t basis)
 
 /* ---- formatting ---- */
 
-struct dpa_buf {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-PB_PRINTF(2, 3) static void db_put(struct dpa_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(b->len < b->size ? b->buf + b->len : NULL,
-	              b->len < b->size ? b->size - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->len += (size_t)n;
-}
-
-static void db_int(struct dpa_buf *b, enum dp_field_fmt fmt, uint64_t v)
+static void db_int(struct fmtbuf *b, enum dp_field_fmt fmt, uint64_t v)
 {
 	if (fmt == FMT_IPV4)
-		db_put(b, "%u.%u.%u.%u", (unsigned)(v >> 24) & 0xff, (unsigned)(v >> 16) & 0xff,
-		       (unsigned)(v >> 8) & 0xff, (unsigned)v & 0xff);
+		fmtbuf_put(b, "%u.%u.%u.%u", (unsigned)(v >> 24) & 0xff, (unsigned)(v >> 16) & 0xff,
+		           (unsigned)(v >> 8) & 0xff, (unsigned)v & 0xff);
 	else if (fmt == FMT_HEX)
-		db_put(b, "0x%llx", (unsigned long long)v);
+		fmtbuf_put(b, "0x%llx", (unsigned long long)v);
 	else
-		db_put(b, "%llu", (unsigned long long)v);
+		fmtbuf_put(b, "%llu", (unsigned long long)v);
 }
 
-static void db_bytes(struct dpa_buf *b, enum dp_field_fmt fmt, const uint8_t *v)
+static void db_bytes(struct fmtbuf *b, enum dp_field_fmt fmt, const uint8_t *v)
 {
 	char s[INET6_ADDRSTRLEN];
 
@@ -328,15 +309,15 @@ static void db_bytes(struct dpa_buf *b, enum dp_field_fmt fmt, const uint8_t *v)
 		eth_addr_format(v, s);
 	else
 		inet_ntop(AF_INET6, v, s, sizeof s);
-	db_put(b, "%s", s);
+	fmtbuf_put(b, "%s", s);
 }
 
-static void db_set_field(struct dpa_buf *b, const struct dp_action *a)
+static void db_set_field(struct fmtbuf *b, const struct dp_action *a)
 {
 	const struct dp_field_info *fi = &dp_fields[a->arg];
 	const uint8_t *v = dp_action_set_value(a), *m = dp_action_set_mask(a);
 
-	db_put(b, "set(%s(%s=", fi->hdr, fi->name);
+	fmtbuf_put(b, "set(%s(%s=", fi->hdr, fi->name);
 	if (fi->n_bytes) {
 		bool exact = true;
 
@@ -344,7 +325,7 @@ static void db_set_field(struct dpa_buf *b, const struct dp_action *a)
 			exact &= m[i] == 0xff;
 		db_bytes(b, fi->fmt, v);
 		if (!exact) {
-			db_put(b, "/");
+			fmtbuf_put(b, "/");
 			db_bytes(b, fi->fmt, m);
 		}
 	} else {
@@ -358,35 +339,35 @@ static void db_set_field(struct dpa_buf *b, const struct dp_action *a)
 			enum dp_field_fmt f = fi->fmt == FMT_IPV4 ? FMT_IPV4 : FMT_HEX;
 
 			db_int(b, f, vi);
-			db_put(b, "/");
+			fmtbuf_put(b, "/");
 			db_int(b, f, mi);
 		}
 	}
-	db_put(b, "))");
+	fmtbuf_put(b, "))");
 }
 
 int dp_actions_format_raw(const void *data, size_t size, char *buf, size_t len)
 {
-	struct dpa_buf b = {.buf = buf, .size = len, .len = 0};
+	struct fmtbuf b = {.buf = buf, .size = len, .len = 0};
 	const struct dp_action *a;
 
 	if (len)
 		buf[0] = '\0';
 	if (!size) {
-		db_put(&b, "drop");
+		fmtbuf_put(&b, "drop");
 		return (int)b.len;
 	}
 	DP_ACTIONS_FOR_EACH(a, data, size)
 	{
 		if (b.len)
-			db_put(&b, ",");
+			fmtbuf_put(&b, ",");
 		switch (a->type) {
 		case DP_ACTION_OUTPUT:
-			db_put(&b, "output:%u", a->arg);
+			fmtbuf_put(&b, "output:%u", a->arg);
 			break;
 		case DP_ACTION_USERSPACE:
-			db_put(&b, "userspace(cookie=0x%llx)",
-			       (unsigned long long)dp_action_userspace_cookie(a));
+			fmtbuf_put(&b, "userspace(cookie=0x%llx)",
+			           (unsigned long long)dp_action_userspace_cookie(a));
 			break;
 		case DP_ACTION_SET_FIELD:
 			db_set_field(&b, a);
@@ -394,23 +375,23 @@ int dp_actions_format_raw(const void *data, size_t size, char *buf, size_t len)
 		case DP_ACTION_PUSH_VLAN: {
 			uint16_t tpid = (uint16_t)(a->arg >> 16), tci = (uint16_t)a->arg;
 
-			db_put(&b, "push_vlan(");
+			fmtbuf_put(&b, "push_vlan(");
 			if (tpid != ETH_TYPE_VLAN)
-				db_put(&b, "tpid=0x%04x,", tpid);
-			db_put(&b, "vid=%u,pcp=%u", tci & VLAN_VID_BITS, tci >> VLAN_PCP_SHIFT);
+				fmtbuf_put(&b, "tpid=0x%04x,", tpid);
+			fmtbuf_put(&b, "vid=%u,pcp=%u", tci & VLAN_VID_BITS, tci >> VLAN_PCP_SHIFT);
 			if (tci & VLAN_CFI)
-				db_put(&b, ",dei=1");
-			db_put(&b, ")");
+				fmtbuf_put(&b, ",dei=1");
+			fmtbuf_put(&b, ")");
 			break;
 		}
 		case DP_ACTION_POP_VLAN:
-			db_put(&b, "pop_vlan");
+			fmtbuf_put(&b, "pop_vlan");
 			break;
 		case DP_ACTION_DEC_TTL:
-			db_put(&b, "dec_ttl");
+			fmtbuf_put(&b, "dec_ttl");
 			break;
 		default:
-			db_put(&b, "unknown(%u)", a->type);
+			fmtbuf_put(&b, "unknown(%u)", a->type);
 			break;
 		}
 	}

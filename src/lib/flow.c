@@ -352,44 +352,25 @@ void flow_mask_for_packet(struct flow *mask, const struct flow *flow)
 
 /* ---- formatting ---- */
 
-struct flow_buf {
-	char *buf;
-	size_t size;
-	size_t len; /* would-be length, may exceed size */
-};
-
-PB_PRINTF(2, 3) static void fb_put(struct flow_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(b->len < b->size ? b->buf + b->len : NULL,
-	              b->len < b->size ? b->size - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->len += (size_t)n;
-}
-
 /* Starts a new "name=" item with a separating comma. */
-static void fb_name(struct flow_buf *b, const char *name)
+static void fb_name(struct fmtbuf *b, const char *name)
 {
-	fb_put(b, "%s%s=", b->len ? "," : "", name);
+	fmtbuf_put(b, "%s%s=", b->len ? "," : "", name);
 }
 
-static void fb_uint(struct flow_buf *b, const char *name, uint64_t v, uint64_t m, uint64_t all,
+static void fb_uint(struct fmtbuf *b, const char *name, uint64_t v, uint64_t m, uint64_t all,
                     bool hex)
 {
 	if (!m)
 		return;
 	fb_name(b, name);
 	if (m == all)
-		fb_put(b, hex ? "0x%llx" : "%llu", (unsigned long long)v);
+		fmtbuf_put(b, hex ? "0x%llx" : "%llu", (unsigned long long)v);
 	else
-		fb_put(b, "0x%llx/0x%llx", (unsigned long long)(v & m), (unsigned long long)m);
+		fmtbuf_put(b, "0x%llx/0x%llx", (unsigned long long)(v & m), (unsigned long long)m);
 }
 
-static void fb_mac(struct flow_buf *b, const char *name, const uint8_t *v, const uint8_t *m)
+static void fb_mac(struct fmtbuf *b, const char *name, const uint8_t *v, const uint8_t *m)
 {
 	static const uint8_t ones[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	char s[18];
@@ -401,25 +382,25 @@ static void fb_mac(struct flow_buf *b, const char *name, const uint8_t *v, const
 		mv[i] = v[i] & m[i];
 	fb_name(b, name);
 	eth_addr_format(mv, s);
-	fb_put(b, "%s", s);
+	fmtbuf_put(b, "%s", s);
 	if (memcmp(m, ones, 6)) {
 		eth_addr_format(m, s);
-		fb_put(b, "/%s", s);
+		fmtbuf_put(b, "/%s", s);
 	}
 }
 
-static void fb_ipv4(struct flow_buf *b, const char *name, uint32_t v, uint32_t m)
+static void fb_ipv4(struct fmtbuf *b, const char *name, uint32_t v, uint32_t m)
 {
 	if (!m)
 		return;
 	v &= m;
 	fb_name(b, name);
-	fb_put(b, "%u.%u.%u.%u", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
+	fmtbuf_put(b, "%u.%u.%u.%u", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
 	if (m != UINT32_MAX)
-		fb_put(b, "/%u.%u.%u.%u", m >> 24, (m >> 16) & 0xff, (m >> 8) & 0xff, m & 0xff);
+		fmtbuf_put(b, "/%u.%u.%u.%u", m >> 24, (m >> 16) & 0xff, (m >> 8) & 0xff, m & 0xff);
 }
 
-static void fb_ipv6(struct flow_buf *b, const char *name, const uint8_t *v, const uint8_t *m)
+static void fb_ipv6(struct fmtbuf *b, const char *name, const uint8_t *v, const uint8_t *m)
 {
 	static const uint8_t zero[16];
 	uint8_t mv[16];
@@ -434,16 +415,16 @@ static void fb_ipv6(struct flow_buf *b, const char *name, const uint8_t *v, cons
 	}
 	fb_name(b, name);
 	inet_ntop(AF_INET6, mv, s, sizeof s);
-	fb_put(b, "%s", s);
+	fmtbuf_put(b, "%s", s);
 	if (!exact) {
 		inet_ntop(AF_INET6, m, s, sizeof s);
-		fb_put(b, "/%s", s);
+		fmtbuf_put(b, "/%s", s);
 	}
 }
 
 int flow_format(const struct flow *flow, const struct flow *mask, char *buf, size_t len)
 {
-	struct flow_buf b = {.buf = buf, .size = len, .len = 0};
+	struct fmtbuf b = {.buf = buf, .size = len, .len = 0};
 	struct flow tmp;
 	const struct flow *m = mask;
 	bool arp, ip, ipv6;
@@ -492,11 +473,11 @@ int flow_format(const struct flow *flow, const struct flow *mask, char *buf, siz
 
 		fb_name(&b, "nw_frag");
 		if (fm == 3)
-			fb_put(&b, "%s", names[fv]);
+			fmtbuf_put(&b, "%s", names[fv]);
 		else if (fm == FLOW_NW_FRAG_ANY)
-			fb_put(&b, "%s", fv ? "yes" : "no");
+			fmtbuf_put(&b, "%s", fv ? "yes" : "no");
 		else
-			fb_put(&b, "%s", fv ? "later" : "not_later");
+			fmtbuf_put(&b, "%s", fv ? "later" : "not_later");
 	}
 	fb_mac(&b, arp ? "arp_sha" : "nd_sll", flow->arp_sha, m->arp_sha);
 	fb_mac(&b, arp ? "arp_tha" : "nd_tll", flow->arp_tha, m->arp_tha);

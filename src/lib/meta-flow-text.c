@@ -42,64 +42,6 @@ static uint64_t width_max(const struct mf_field *mf)
 	return mf->n_bits >= 64 ? UINT64_MAX : (UINT64_C(1) << mf->n_bits) - 1;
 }
 
-/* "0x..." hex or decimal digits only; the whole string. */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-	int base = 10;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-		if (!isxdigit((unsigned char)*s))
-			return -EINVAL;
-	} else if (!isdigit((unsigned char)*s)) {
-		return -EINVAL;
-	}
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static void set_int(const struct mf_field *mf, uint64_t x, union mf_value *v)
-{
-	memset(v, 0, sizeof *v);
-	switch (mf->n_bytes) {
-	case 1:
-		v->u8 = (uint8_t)x;
-		break;
-	case 2:
-		v->u16 = (uint16_t)x;
-		break;
-	case 4:
-		v->u32 = (uint32_t)x;
-		break;
-	default:
-		v->u64 = x;
-		break;
-	}
-}
-
-static uint64_t get_int(const struct mf_field *mf, const union mf_value *v)
-{
-	switch (mf->n_bytes) {
-	case 1:
-		return v->u8;
-	case 2:
-		return v->u16;
-	case 4:
-		return v->u32;
-	default:
-		return v->u64;
-	}
-}
-
 static int bad_value(const struct mf_field *mf, const char *s, struct errmsg *err)
 {
 	return errmsg_set(err, -EINVAL, "'%s' is not a valid %s", s, mf->desc);
@@ -109,7 +51,7 @@ static int parse_int_part(const struct mf_field *mf, const char *s, const char *
                           uint64_t *out, struct errmsg *err)
 {
 	uint64_t max = mf->id == MFF_DL_VLAN ? 0xffff : width_max(mf);
-	int error = parse_u64(s, out);
+	int error = parse_u64_hexdec(s, UINT64_MAX, out);
 
 	if (error == -EINVAL)
 		return bad_value(mf, whole, err);
@@ -148,8 +90,8 @@ static int parse_tcp_flags(const struct mf_field *mf, const char *s, union mf_va
 			v |= (uint16_t)(1u << bit);
 		p += n;
 	}
-	set_int(mf, v, value);
-	set_int(mf, m, mask);
+	mf_value_from_u64(mf, v, value);
+	mf_value_from_u64(mf, m, mask);
 	return 0;
 }
 
@@ -245,8 +187,8 @@ int mf_parse(const struct mf_field *mf, const char *s, union mf_value *value, un
 	case MFS_FRAG:
 		for (size_t i = 0; i < ARRAY_SIZE(frag_names); i++) {
 			if (!strcmp(s, frag_names[i].name)) {
-				set_int(mf, frag_names[i].value, value);
-				set_int(mf, frag_names[i].mask, mask);
+				mf_value_from_u64(mf, frag_names[i].value, value);
+				mf_value_from_u64(mf, frag_names[i].mask, mask);
 				return 0;
 			}
 		}
@@ -268,8 +210,8 @@ int mf_parse(const struct mf_field *mf, const char *s, union mf_value *value, un
 			return error;
 		if (mf->id == MFF_DL_VLAN)
 			m = 0xffff;
-		set_int(mf, v, value);
-		set_int(mf, m, mask);
+		mf_value_from_u64(mf, v, value);
+		mf_value_from_u64(mf, m, mask);
 		if (!mf_value_check(mf, value))
 			return errmsg_set(err, -EINVAL, "'%s' is not a valid %s", s, mf->desc);
 		break;
@@ -378,8 +320,8 @@ void mf_format(const struct mf_field *mf, const union mf_value *value, const uni
 		format_address(mf, value, mask, buf, size);
 		return;
 	}
-	v = get_int(mf, value);
-	m = mask ? get_int(mf, mask) : width_max(mf);
+	v = mf_value_to_u64(mf, value);
+	m = mask ? mf_value_to_u64(mf, mask) : width_max(mf);
 	exact = mask ? mf_mask_is_exact(mf, mask) : true;
 	if (mf->id == MFF_DL_VLAN)
 		exact = true;

@@ -234,7 +234,7 @@ static void member_write(const struct mf_field *mf, struct flow *flow, uint64_t 
 	}
 }
 
-static uint64_t value_to_u64(const struct mf_field *mf, const union mf_value *v)
+uint64_t mf_value_to_u64(const struct mf_field *mf, const union mf_value *v)
 {
 	switch (mf->n_bytes) {
 	case 1:
@@ -248,7 +248,7 @@ static uint64_t value_to_u64(const struct mf_field *mf, const union mf_value *v)
 	}
 }
 
-static void u64_to_value(const struct mf_field *mf, uint64_t x, union mf_value *v)
+void mf_value_from_u64(const struct mf_field *mf, uint64_t x, union mf_value *v)
 {
 	memset(v, 0, sizeof *v);
 	switch (mf->n_bytes) {
@@ -274,7 +274,7 @@ void mf_get_value(const struct mf_field *mf, const struct flow *flow, union mf_v
 		memcpy(value->bytes, (const uint8_t *)flow + mf->flow_ofs, mf->n_bytes);
 		return;
 	}
-	u64_to_value(mf, (member_read(mf, flow) & mf_member_bits(mf)) >> mf->shift, value);
+	mf_value_from_u64(mf, (member_read(mf, flow) & mf_member_bits(mf)) >> mf->shift, value);
 }
 
 void mf_set_flow_value(const struct mf_field *mf, const union mf_value *value, struct flow *flow)
@@ -287,7 +287,7 @@ void mf_set_flow_value(const struct mf_field *mf, const union mf_value *value, s
 	}
 	bits = mf_member_bits(mf);
 	x = member_read(mf, flow);
-	x = (x & ~bits) | ((value_to_u64(mf, value) << mf->shift) & bits);
+	x = (x & ~bits) | ((mf_value_to_u64(mf, value) << mf->shift) & bits);
 	member_write(mf, flow, x);
 }
 
@@ -305,7 +305,7 @@ static void mf_set_generic(const struct mf_field *mf, const union mf_value *v,
 	union mf_value masked;
 
 	if (mf_is_integer(mf)) {
-		u64_to_value(mf, value_to_u64(mf, v) & value_to_u64(mf, msk), &masked);
+		mf_value_from_u64(mf, mf_value_to_u64(mf, v) & mf_value_to_u64(mf, msk), &masked);
 	} else {
 		memset(&masked, 0, sizeof masked);
 		for (unsigned i = 0; i < mf->n_bytes; i++)
@@ -328,7 +328,7 @@ static void exact_mask(const struct mf_field *mf, union mf_value *mask)
 {
 	memset(mask, 0, sizeof *mask);
 	if (mf_is_integer(mf))
-		u64_to_value(mf, mf_storable(mf), mask);
+		mf_value_from_u64(mf, mf_storable(mf), mask);
 	else
 		memset(mask->bytes, 0xff, mf->n_bytes);
 }
@@ -393,7 +393,7 @@ bool mf_mask_is_exact(const struct mf_field *mf, const union mf_value *mask)
 	union mf_value exact;
 
 	if (mf_is_integer(mf))
-		return (value_to_u64(mf, mask) & mf_storable(mf)) == mf_storable(mf);
+		return (mf_value_to_u64(mf, mask) & mf_storable(mf)) == mf_storable(mf);
 	exact_mask(mf, &exact);
 	return !memcmp(exact.bytes, mask->bytes, mf->n_bytes);
 }
@@ -404,7 +404,7 @@ bool mf_value_check(const struct mf_field *mf, const union mf_value *value)
 
 	if (!mf_is_integer(mf))
 		return true;
-	x = value_to_u64(mf, value);
+	x = mf_value_to_u64(mf, value);
 	if (mf->id == MFF_DL_VLAN)
 		return x <= VLAN_VID_BITS || x == 0xffff;
 	if (mf->n_bits < 64 && x >> mf->n_bits)
@@ -546,7 +546,7 @@ void mf_value_to_wire(const struct mf_field *mf, const union mf_value *value, ui
 		memcpy(wire, value->bytes, mf->n_bytes);
 		return;
 	}
-	x = value_to_u64(mf, value);
+	x = mf_value_to_u64(mf, value);
 	for (unsigned i = 0; i < mf->n_bytes; i++)
 		wire[mf->n_bytes - 1 - i] = (uint8_t)(x >> (8 * i));
 }
@@ -562,5 +562,5 @@ void mf_value_from_wire(const struct mf_field *mf, const uint8_t *wire, union mf
 	}
 	for (unsigned i = 0; i < mf->n_bytes; i++)
 		x = (x << 8) | wire[i];
-	u64_to_value(mf, x, value);
+	mf_value_from_u64(mf, x, value);
 }

@@ -176,6 +176,10 @@ const struct mf_field *mf_from_name(const char *name);
 /* The field with OXM/NXM 'oxm_class' and 'field' (either header), or NULL. */
 const struct mf_field *mf_from_oxm(uint16_t oxm_class, uint8_t field);
 
+/* An integer field's value as a u64 and back (fields of 1, 2, 4 or 8 bytes;
+ * other widths are not integers). */
+uint64_t mf_value_to_u64(const struct mf_field *mf, const union mf_value *v);
+void mf_value_from_u64(const struct mf_field *mf, uint64_t x, union mf_value *v);
 /* Reads the field out of 'flow' (a key or a mask). */
 void mf_get_value(const struct mf_field *mf, const struct flow *flow, union mf_value *value);
 /* Writes 'value' into the field's bits of 'flow' (other bits untouched):

@@ -47,6 +47,20 @@ int name_check(const char *name, const char *what, struct errmsg *err);
  * consumed.  Returns 0 or -EINVAL. */
 int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* snprintf into a fixed buffer piece by piece: 'len' counts what would have
+ * been written, so it may exceed 'size' (the output is then truncated but
+ * still NUL-terminated when size > 0), as snprintf's return value does. */
+struct fmtbuf {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+void fmtbuf_put(struct fmtbuf *b, const char *fmt, ...) PB_PRINTF(2, 3);
+
+/* Parses "0x" hex or decimal digits (the whole string) into a value <= 'max'.
+ * Returns 0, -EINVAL (not a number) or -ERANGE (larger than 'max'). */
+int parse_u64_hexdec(const char *s, uint64_t max, uint64_t *out);
+
 /* Monotonic time in nanoseconds / milliseconds / seconds. */
 uint64_t time_ns(void);
 uint64_t time_msec(void);

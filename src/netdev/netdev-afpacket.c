@@ -60,11 +60,6 @@ struct afpacket {
 	struct iovec iovs[PKT_BATCH_MAX];
 };
 
-static void counter_add(_Atomic uint64_t *c, uint64_t n)
-{
-	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
-}
-
 static struct tpacket_block_desc *afp_block(const struct afpacket *afp, unsigned int i)
 {
 	return (struct tpacket_block_desc *)(afp->ring + (size_t)i * AFP_BLOCK_SIZE);
@@ -417,12 +412,7 @@ int netdev_afpacket_rx_batch(struct netdev *dev, struct pkt_batch *batch)
 	}
 
 	batch->count = count;
-	if (count) {
-		counter_add(&dev->counters.rx_packets, count);
-		counter_add(&dev->counters.rx_bytes, bytes);
-	}
-	if (errors)
-		counter_add(&dev->counters.rx_errors, errors);
+	netdev_count_rx(dev, count, bytes, errors);
 	return (int)count;
 }
 
@@ -476,14 +466,7 @@ int netdev_afpacket_tx_batch(struct netdev *dev, struct pkt *const *pkts, int n)
 		}
 	}
 
-	if (sent) {
-		counter_add(&dev->counters.tx_packets, (uint64_t)sent);
-		counter_add(&dev->counters.tx_bytes, bytes);
-	}
-	if (errors)
-		counter_add(&dev->counters.tx_errors, errors);
-	if (dropped)
-		counter_add(&dev->counters.tx_dropped, dropped);
+	netdev_count_tx(dev, (uint64_t)sent, bytes, dropped, errors);
 	return sent;
 }
 
@@ -501,7 +484,7 @@ void netdev_afpacket_get_stats(const struct netdev *dev, struct netdev_stats *st
 	socklen_t len = sizeof(st);
 
 	if (getsockopt(afp->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0 && st.tp_drops)
-		counter_add(&afp->kernel_drops, st.tp_drops);
+		netdev_counter_add(&afp->kernel_drops, st.tp_drops);
 	stats->rx_dropped += atomic_load_explicit(&afp->kernel_drops, memory_order_relaxed);
 }
 

@@ -24,11 +24,6 @@ struct netdev_internal {
 	uint8_t *bufs; /* PKT_BATCH_MAX rx buffers of INTERNAL_BUF_LEN */
 };
 
-static void counter_add(_Atomic uint64_t *c, uint64_t n)
-{
-	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
-}
-
 static int netdev_internal_construct(struct netdev *dev, const struct netdev_args *args,
                                      unsigned int flags, struct errmsg *err)
 {
@@ -141,12 +136,7 @@ static int netdev_internal_rx_batch(struct netdev *dev, struct pkt_batch *batch)
 	}
 
 	batch->count = count;
-	if (count) {
-		counter_add(&dev->counters.rx_packets, count);
-		counter_add(&dev->counters.rx_bytes, bytes);
-	}
-	if (errors)
-		counter_add(&dev->counters.rx_errors, errors);
+	netdev_count_rx(dev, count, bytes, errors);
 	return count ? (int)count : error;
 }
 
@@ -177,14 +167,7 @@ static int netdev_internal_tx_batch(struct netdev *dev, struct pkt *const *pkts,
 		}
 	}
 
-	if (sent) {
-		counter_add(&dev->counters.tx_packets, (uint64_t)sent);
-		counter_add(&dev->counters.tx_bytes, bytes);
-	}
-	if (errors)
-		counter_add(&dev->counters.tx_errors, errors);
-	if (dropped)
-		counter_add(&dev->counters.tx_dropped, dropped);
+	netdev_count_tx(dev, (uint64_t)sent, bytes, dropped, errors);
 	return sent;
 }
 

@@ -25,6 +25,32 @@ struct netdev {
 	struct netdev_counters counters;
 };
 
+/* Adds to a counter (relaxed: the counters are statistics, not locks). */
+static inline void netdev_counter_add(_Atomic uint64_t *c, uint64_t n)
+{
+	if (n)
+		atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+
+/* Accounts one rx or tx batch: 'packets' frames of 'bytes' in all went
+ * through, 'dropped' were dropped for lack of room, 'errors' were bad. */
+static inline void netdev_count_rx(struct netdev *dev, uint64_t packets, uint64_t bytes,
+                                   uint64_t errors)
+{
+	netdev_counter_add(&dev->counters.rx_packets, packets);
+	netdev_counter_add(&dev->counters.rx_bytes, bytes);
+	netdev_counter_add(&dev->counters.rx_errors, errors);
+}
+
+static inline void netdev_count_tx(struct netdev *dev, uint64_t packets, uint64_t bytes,
+                                   uint64_t dropped, uint64_t errors)
+{
+	netdev_counter_add(&dev->counters.tx_packets, packets);
+	netdev_counter_add(&dev->counters.tx_bytes, bytes);
+	netdev_counter_add(&dev->counters.tx_dropped, dropped);
+	netdev_counter_add(&dev->counters.tx_errors, errors);
+}
+
 struct netdev_class {
 	const char *type;
 

@@ -142,21 +142,9 @@ bool ofp_text_next(char **pos, char **key, char **value, int *error)
 
 int ofp_text_parse_u64(const char *s, unsigned long long max, unsigned long long *out)
 {
-	unsigned long long v;
-	char *end;
-	int base = 10;
+	uint64_t v;
 
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-		if (!isxdigit((unsigned char)*s))
-			return -EINVAL;
-	} else if (!isdigit((unsigned char)*s)) {
-		return -EINVAL;
-	}
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || *end || v > max)
+	if (parse_u64_hexdec(s, max, &v))
 		return -EINVAL;
 	*out = v;
 	return 0;
