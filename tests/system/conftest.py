@@ -85,3 +85,9 @@ def bridge(daemon, netns):
     br = netns.name("br")
     daemon.pbctl_ok("add-br", br)
     return br
+
+
+@pytest.fixture
+def three_hosts(daemon, netns, bridge):
+    """Namespaces h1..h3 attached to 'bridge' as ofports 1..3 (helpers.attach_host)."""
+    return [helpers.attach_host(daemon, netns, bridge, i, helpers.ip4(i)) for i in (1, 2, 3)]

@@ -346,3 +346,100 @@ def send_frames(ns, iface, frames):
     """Transmits raw Ethernet frames (bytes or scapy packets) on 'iface' inside 'ns'."""
     hexes = [bytes(f).hex() for f in frames]
     ns_exec(ns, PYTHON, "-c", _SEND_CODE, iface, *hexes)
+
+
+def ping_count(ns, addr, count, interval=0.2, wait=1):
+    """Sends exactly 'count' echo requests from 'ns' (no retries, unlike ping()) and returns
+    how many replies came back, each within 'wait' seconds."""
+    cmd = ["ip", "netns", "exec", ns, "ping", "-n", "-q", "-c", str(count), "-i", str(interval),
+           "-W", str(wait), addr]
+    p = run(cmd, check=False, timeout=count * interval + wait + 10)
+    for line in p.stdout.splitlines():
+        if " received" in line:  # "3 packets transmitted, 2 received, ..."
+            return int(line.split(",")[1].split()[0])
+    raise AssertionError("unexpected ping output: %r %r" % (p.stdout, p.stderr))
+
+
+_PEER_SERVER = r"""
+import socket, sys
+proto, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+s = socket.socket(socket.AF_INET, kind)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((addr, port))
+if proto == "tcp":
+    s.listen(1)
+print("ready", flush=True)
+s.settimeout(float(sys.argv[4]))
+try:
+    if proto == "tcp":
+        c, _ = s.accept()
+        c.settimeout(float(sys.argv[4]))
+        c.sendall(c.recv(100).upper())
+        c.close()
+    else:
+        data, peer = s.recvfrom(100)
+        s.sendto(data.upper(), peer)
+except socket.timeout:
+    print("timeout", flush=True)
+"""
+
+_PEER_CLIENT = r"""
+import socket, sys
+proto, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+s = socket.socket(socket.AF_INET, kind)
+s.settimeout(float(sys.argv[4]))
+try:
+    s.connect((addr, port))
+    s.send(b"patchbay")
+    print(s.recv(100).decode(), flush=True)
+except (socket.timeout, OSError) as e:
+    print("error", e, flush=True)
+"""
+
+
+def sock_echo(client, server, proto="tcp", port=5201, timeout=2.0, addr=None, server_port=None):
+    """A real TCP connection (or UDP exchange) through the kernel stacks of two Hosts: the
+    client sends a word to 'addr':'port' (default: the server's address), the server listens
+    on its own address and 'server_port' (default 'port') and answers in upper case.  True if
+    the answer came back within 'timeout' seconds."""
+    srv = subprocess.Popen(["ip", "netns", "exec", server.ns, PYTHON, "-c", _PEER_SERVER, proto,
+                            server.ip, str(server_port or port), str(timeout + 1)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = srv.stdout.readline()
+        assert line.strip() == "ready", "echo server failed: %r %r" % (line, srv.stderr.read())
+        p = ns_exec(client.ns, PYTHON, "-c", _PEER_CLIENT, proto, addr or server.ip, str(port),
+                    str(timeout), timeout=timeout + 10)
+        return p.stdout.strip() == "PATCHBAY"
+    finally:
+        srv.kill()
+        srv.wait()
+
+
+def flows_view(daemon, bridge, match=None):
+    """dump-flows without the fields that change by themselves (duration, counters)."""
+    args = ["dump-flows", bridge] + ([match] if match else [])
+    return [(f["table"], f["priority"], f["cookie"], f["idle_timeout"], f["hard_timeout"],
+             f["text"]) for f in daemon.pbctl_json(*args)["flows"]]
+
+
+def udp_frame(src, dst_mac, dst_ip, dport, payload, size=None, sport=4000, ttl=64):
+    """An Ethernet/IPv4/UDP frame (scapy) from Host 'src'; padded with zeros to 'size' bytes."""
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.l2 import Ether
+
+    f = Ether(src=src.mac, dst=dst_mac) / IP(src=src.ip, dst=dst_ip, ttl=ttl) / \
+        UDP(sport=sport, dport=dport) / payload
+    if size is not None:
+        assert len(f) <= size
+        f = f / (b"\0" * (size - len(f)))
+    return f
+
+
+def tagged(frames, tag):
+    """The captured frames whose UDP payload starts with 'tag'."""
+    from scapy.layers.inet import UDP
+
+    return [f for f in frames if UDP in f and bytes(f[UDP].payload).startswith(tag)]
