@@ -1,9 +1,10 @@
 /* pipeline-dp.c - the data path bench/pipeline measures (see pipeline-dp.h):
- * prebuilt frames, the modelled OpenFlow rule set and upcall, and a batch
- * loop with the same steps as src/dpif/dp-fastpath.c. */
+ * prebuilt frames, and an in-memory bridge whose rules are installed through
+ * ofproto_flow_mod() in front of the daemon's fast path (dp-fastpath.c). */
 #include "pipeline-dp.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@
 #include "lib/csum.h"
 #include "lib/packet-edit.h"
 #include "lib/util.h"
+#include "ofproto/ofproto-private.h"
+#include "openflow/flow-text.h"
 
 /* ---- frames ---- */
 
@@ -99,186 +102,23 @@ void pbb_frame_write(struct pbb_frames *fr, size_t i, const struct pbb_tuple *t)
 	pb_put_be16(udp + 6, check ? check : 0xffff);
 }
 
-/* ---- rule set ---- */
+/* ---- the data path ---- */
 
 #define PBB_N_ACL    16
 #define PBB_N_ROUTES 256
+#define PBB_N_PORTS  5
 
-static void pbb_rule_add(struct pbb_rules *rs, const struct flow *key, const struct flow *mask,
-                         int32_t priority)
+static void pbb_flow_add(struct ofproto *br, const char *text)
 {
-	struct pbb_rule *r = &rs->rules[rs->n++];
+	struct flow_text_mod fm;
+	struct errmsg err;
 
-	cls_rule_init(&r->cr, key, mask, priority, r);
-	if (classifier_insert(&rs->cls, &r->cr))
-		abort(); /* the rule set has no duplicates */
-}
-
-void pbb_rules_init(struct pbb_rules *rs)
-{
-	struct flow key, mask;
-	size_t cap = PBB_N_ACL + PBB_N_ROUTES + 2;
-
-	classifier_init(&rs->cls);
-	rs->rules = xcalloc(cap, sizeof *rs->rules);
-	rs->n = 0;
-	for (size_t i = 0; i < cap; i++)
-		dp_actions_init(&rs->rules[i].actions);
-
-	/* ACL: exact 5-tuple drops. */
-	memset(&mask, 0, sizeof mask);
-	mask.dl_type = 0xffff;
-	mask.nw_proto = 0xff;
-	mask.nw_src = mask.nw_dst = UINT32_MAX;
-	mask.tp_src = mask.tp_dst = 0xffff;
-	for (uint32_t i = 0; i < PBB_N_ACL; i++) {
-		memset(&key, 0, sizeof key);
-		key.dl_type = 0x0800;
-		key.nw_proto = FLOW_IPPROTO_UDP;
-		key.nw_src = 0xc0a80000u | i;
-		key.nw_dst = 0xc0a80100u | i;
-		key.tp_src = (uint16_t)(1000 + i);
-		key.tp_dst = (uint16_t)(2000 + i);
-		pbb_rule_add(rs, &key, &mask, 1000);
+	if (flow_text_parse(text, FLOW_TEXT_ADD, ofproto_port_names(br), &fm, &err) ||
+	    ofproto_flow_mod(br, FLOW_TEXT_ADD, false, &fm, &err)) {
+		fprintf(stderr, "pipeline: cannot add '%s': %s\n", text, err.msg);
+		abort();
 	}
-
-	/* Routes: nw_dst=10.1.K.0/24 -> rewrite MACs, output. */
-	memset(&mask, 0, sizeof mask);
-	mask.dl_type = 0xffff;
-	mask.nw_dst = 0xffffff00u;
-	for (uint32_t k = 0; k < PBB_N_ROUTES; k++) {
-		struct pbb_rule *r = &rs->rules[rs->n];
-		uint8_t mac[6];
-
-		memset(&key, 0, sizeof key);
-		key.dl_type = 0x0800;
-		key.nw_dst = 0x0a010000u | k << 8;
-		pbb_nexthop_mac(k, mac);
-		dp_actions_put_set_bytes(&r->actions, DP_FIELD_ETH_SRC, pbb_router_mac, NULL);
-		dp_actions_put_set_bytes(&r->actions, DP_FIELD_ETH_DST, mac, NULL);
-		dp_actions_put_output(&r->actions, 2 + k % 4);
-		pbb_rule_add(rs, &key, &mask, 500);
-	}
-
-	/* Default route inside 10/8. */
-	mask.nw_dst = 0xff000000u;
-	key.nw_dst = 0x0a000000u;
-	dp_actions_put_output(&rs->rules[rs->n].actions, 1);
-	pbb_rule_add(rs, &key, &mask, 100);
-
-	/* Table miss: drop (empty actions). */
-	memset(&key, 0, sizeof key);
-	memset(&mask, 0, sizeof mask);
-	pbb_rule_add(rs, &key, &mask, 0);
-}
-
-void pbb_rules_destroy(struct pbb_rules *rs)
-{
-	if (!rs)
-		return;
-	for (size_t i = 0; i < rs->n; i++)
-		classifier_remove(&rs->cls, &rs->rules[i].cr);
-	rcu_barrier();
-	classifier_destroy(&rs->cls);
-	for (size_t i = 0; i < PBB_N_ACL + PBB_N_ROUTES + 2; i++)
-		dp_actions_uninit(&rs->rules[i].actions);
-	free(rs->rules);
-	rs->rules = NULL;
-	rs->n = 0;
-}
-
-/* ---- the data path ---- */
-
-struct pbb_acts *pbb_acts_new(const struct dp_actions *acts)
-{
-	struct pbb_acts *a = xzalloc(sizeof *a + acts->size);
-
-	a->size = acts->size;
-	a->pad = 0;
-	if (acts->size)
-		memcpy(a->data, acts->data, acts->size);
-	return a;
-}
-
-void pbb_acts_free(void *p)
-{
-	free(p);
-}
-
-struct pbb_dp *pbb_dp_create(const struct pbb_rules *rules, bool with_emc)
-{
-	struct pbb_dp *dp = xzalloc(sizeof *dp);
-
-	dp->cache = megaflow_cache_create(pbb_acts_free);
-	dp->emc = with_emc ? emc_create() : NULL;
-	dp->rules = rules;
-	return dp;
-}
-
-void pbb_dp_destroy(struct pbb_dp *dp)
-{
-	if (!dp)
-		return;
-	emc_destroy(dp->emc);
-	rcu_barrier();
-	megaflow_cache_destroy(dp->cache);
-	free(dp->installed);
-	free(dp);
-}
-
-static void pbb_track(struct pbb_dp *dp, struct megaflow *mf)
-{
-	if (dp->n_installed == dp->alloc_installed) {
-		dp->alloc_installed = dp->alloc_installed ? 2 * dp->alloc_installed : 1024;
-		dp->installed =
-		        xrealloc(dp->installed, dp->alloc_installed * sizeof *dp->installed);
-	}
-	dp->installed[dp->n_installed++] = mf;
-}
-
-int pbb_dp_install(struct pbb_dp *dp, const struct flow *flow, const struct flow *mask,
-                   const struct dp_actions *acts)
-{
-	struct pbb_acts *a = pbb_acts_new(acts);
-	struct megaflow *mf;
-	struct flow key;
-	int error;
-
-	flow_apply_mask(&key, flow, mask);
-	error = megaflow_insert(dp->cache, &key, mask, a, &mf);
-	if (error)
-		pbb_acts_free(a);
-	else if (dp->track)
-		pbb_track(dp, mf);
-	return error;
-}
-
-/* The modelled upcall: classify with wildcard tracking, install. */
-static struct megaflow *pbb_upcall(struct pbb_dp *dp, const struct flow *flow)
-{
-	static const struct dp_actions drop; /* size 0 */
-	const struct dp_actions *acts = &drop;
-	const struct cls_rule *cr;
-	struct megaflow *mf = NULL;
-	struct pbb_acts *a;
-	struct flow_wc wc;
-	struct flow key;
-
-	dp->c.upcalls++;
-	memset(&wc, 0, sizeof wc);
-	cr = classifier_lookup(&dp->rules->cls, flow, &wc);
-	if (cr)
-		acts = &((const struct pbb_rule *)cr->data)->actions;
-	wc.masks.in_port = UINT32_MAX;
-	flow_apply_mask(&key, flow, &wc.masks);
-	a = pbb_acts_new(acts);
-	if (megaflow_insert(dp->cache, &key, &wc.masks, a, &mf)) {
-		pbb_acts_free(a); /* same megaflow already there: use it */
-		dp->c.upcall_dups++;
-	} else if (dp->track) {
-		pbb_track(dp, mf);
-	}
-	return mf;
+	flow_text_mod_uninit(&fm);
 }
 
 static void pbb_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
@@ -286,85 +126,105 @@ static void pbb_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned
 {
 	struct pbb_dp *dp = aux;
 
-	dp->c.out_packets++;
-	dp->c.out_bytes += pkt->len;
+	dp->out_packets++;
+	dp->out_bytes += pkt->len;
 }
 
 static const struct dp_exec_ops pbb_exec_ops = {.output = pbb_output, .userspace = NULL};
 
+struct pbb_dp *pbb_dp_create(void)
+{
+	struct pbb_dp *dp = xzalloc(sizeof *dp);
+	struct dpfp_options o;
+	struct errmsg err;
+	char text[256];
+
+	if (ofswitch_create("socket", &dp->sw, &err) ||
+	    ofswitch_bridge_add(dp->sw, "br0", &dp->br, &err)) {
+		fprintf(stderr, "pipeline: cannot create the bridge: %s\n", err.msg);
+		abort();
+	}
+	for (uint32_t i = 1; i <= PBB_N_PORTS; i++) {
+		snprintf(text, sizeof text, "p%u", i);
+		if (ofproto_port_attach(dp->br, text, i, i, NULL))
+			abort();
+	}
+	for (uint32_t i = 0; i < PBB_N_ACL; i++) {
+		snprintf(text, sizeof text,
+		         "priority=1000,udp,nw_src=192.168.0.%u,nw_dst=192.168.1.%u,tp_src=%u,"
+		         "tp_dst=%u,actions=drop",
+		         i, i, 1000 + i, 2000 + i);
+		pbb_flow_add(dp->br, text);
+	}
+	for (uint32_t k = 0; k < PBB_N_ROUTES; k++) {
+		uint8_t mac[6];
+
+		pbb_nexthop_mac(k, mac);
+		snprintf(text, sizeof text,
+		         "priority=500,ip,nw_dst=10.1.%u.0/24,actions=mod_dl_src:02:00:00:00:00:01,"
+		         "mod_dl_dst:%02x:%02x:%02x:%02x:%02x:%02x,output:%u",
+		         k, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], 2 + k % 4);
+		pbb_flow_add(dp->br, text);
+	}
+	pbb_flow_add(dp->br, "priority=100,ip,nw_dst=10.0.0.0/8,actions=output:2");
+	pbb_flow_add(dp->br, "priority=0,actions=drop"); /* replaces the default NORMAL */
+
+	/* The upcall limit off: the bench measures what the slow path can do
+	 * (the default limit is DPFP_UPCALL_RATE per thread). */
+	dp->fp = dpfp_create(ofswitch_upcall, xcache_free, dp->sw);
+	dpfp_get_options(dp->fp, &o);
+	o.upcall_rate = 0;
+	dpfp_set_options(dp->fp, &o);
+	dp->ctx = dpfp_ctx_create(dp->fp);
+	return dp;
+}
+
+void pbb_dp_destroy(struct pbb_dp *dp)
+{
+	if (!dp)
+		return;
+	dpfp_ctx_destroy(dp->ctx);
+	dpfp_destroy(dp->fp); /* releases the rule references first */
+	ofswitch_destroy(dp->sw);
+	free(dp);
+}
+
 void pbb_dp_process(struct pbb_dp *dp, struct pkt *pkts, size_t n)
 {
-	size_t n_miss = 0, n_up = 0;
-	uint64_t now = time_msec();
-
-	if (n > PKT_BATCH_MAX)
-		n = PKT_BATCH_MAX;
 	rcu_read_lock();
-	for (size_t i = 0; i < n; i++) {
-		struct flow *f = &dp->flows[i];
-
-		flow_extract(&pkts[i], PBB_IN_PORT, f);
-		if (dp->emc) {
-			dp->hashes[i] = emc_flow_hash(f);
-			dp->mfs[i] = emc_lookup(dp->emc, f, dp->hashes[i]);
-		} else {
-			dp->mfs[i] = NULL;
-		}
-		if (dp->mfs[i]) {
-			dp->c.emc_hits++;
-		} else {
-			dp->miss_flows[n_miss] = f;
-			dp->miss_idx[n_miss++] = i;
-		}
-	}
-
-	if (n_miss) {
-		megaflow_lookup_batch(dp->cache, dp->miss_flows, n_miss, dp->miss_mfs);
-		for (size_t m = 0; m < n_miss; m++) {
-			size_t i = dp->miss_idx[m];
-			struct megaflow *mf = dp->miss_mfs[m];
-
-			if (!mf && n_up) /* an upcall of this batch may cover it */
-				mf = megaflow_lookup(dp->cache, &dp->flows[i]);
-			if (mf) {
-				dp->c.megaflow_hits++;
-			} else {
-				n_up++;
-				mf = pbb_upcall(dp, &dp->flows[i]);
-			}
-			if (mf && dp->emc)
-				emc_insert(dp->emc, &dp->flows[i], dp->hashes[i], mf);
-			dp->mfs[i] = mf;
-		}
-	}
-
-	/* Execute in arrival order; account runs of one megaflow at once. */
-	for (size_t i = 0; i < n;) {
-		struct megaflow *mf = dp->mfs[i];
-		uint32_t bytes = 0, cnt = 0;
-		size_t j = i;
-
-		for (; j < n && dp->mfs[j] == mf; j++) {
-			bytes += pkts[j].len;
-			cnt++;
-			if (mf) {
-				const struct pbb_acts *a = megaflow_actions(mf);
-
-				if (a->size)
-					dp_execute_raw(&pkts[j], NULL, a->data, a->size,
-					               &pbb_exec_ops, dp);
-			}
-		}
-		if (mf)
-			megaflow_account(mf, cnt, bytes, now);
-		i = j;
-	}
+	dpfp_process(dp->ctx, PBB_IN_PORT, pkts, n, &pbb_exec_ops, dp, NULL);
 	rcu_read_unlock();
 }
 
-void pbb_dp_remove_installed(struct pbb_dp *dp)
+void pbb_dp_stats(struct pbb_dp *dp, struct dpif_stats *st)
 {
-	for (size_t i = 0; i < dp->n_installed; i++)
-		megaflow_remove(dp->cache, dp->installed[i]);
-	dp->n_installed = 0;
+	dpfp_get_stats(dp->fp, st);
+}
+
+void pbb_dp_set_emc(struct pbb_dp *dp, bool on)
+{
+	struct dpfp_options o;
+
+	dpfp_get_options(dp->fp, &o);
+	o.emc_insert_inv_prob = on ? DPFP_EMC_INSERT_INV_PROB : 0;
+	dpfp_set_options(dp->fp, &o);
+}
+
+static enum dpif_sweep_verdict pbb_single_cb(void *aux, const struct dpif_flow *f,
+                                             struct dp_actions *new_actions, void **new_userdata)
+{
+	size_t *n = aux;
+
+	if (f->stats.packets > 1)
+		return DPIF_SWEEP_KEEP;
+	(*n)++;
+	return DPIF_SWEEP_DELETE;
+}
+
+size_t pbb_dp_remove_singles(struct pbb_dp *dp)
+{
+	size_t n = 0;
+
+	dpfp_flow_sweep(dp->fp, pbb_single_cb, &n, 0);
+	return n;
 }

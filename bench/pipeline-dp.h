@@ -1,12 +1,8 @@
-/* pipeline-dp.h - the in-memory data path that bench/pipeline measures: a
- * copy of the per-batch structure of src/dpif/dp-fastpath.c built only from
- * src/lib (extract, EMC, megaflow batch lookup, upcall, dp_execute_raw),
- * plus a modelled slow path and the prebuilt 64-byte UDP/IPv4 frames.
- *
- * The slow path is a model, not ofproto's xlate: an upcall is a
- * classifier_lookup() with wildcard tracking over a small OpenFlow-like rule
- * set (see pbb_rules_init()), the rule's prebuilt actions copied into a
- * megaflow entry (key = flow & wc, in_port exact) and megaflow_insert().
+/* pipeline-dp.h - what bench/pipeline measures: the daemon's own fast path
+ * (src/dpif/dp-fastpath.c) driven in memory, with the real slow path behind
+ * it (an ofswitch bridge with device-less ports, an OpenFlow rule set added
+ * through ofproto_flow_mod(), ofswitch_upcall() as the upcall), plus the
+ * prebuilt 64-byte UDP/IPv4 frames.
  *
  * Threads: everything runs on the calling thread, which must be registered
  * with liburcu; pbb_dp_process() takes rcu_read_lock() itself. */
@@ -17,11 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/classifier.h"
-#include "lib/dp-actions.h"
-#include "lib/emc.h"
+#include "dpif/dp-fastpath.h"
 #include "lib/flow.h"
-#include "lib/megaflow.h"
 #include "lib/packet.h"
 
 #define PBB_FRAME_LEN    64 /* bytes of every frame (Ethernet header to payload end) */
@@ -43,7 +36,7 @@ struct pbb_tuple {
 	uint16_t tp_src, tp_dst;
 };
 
-/* Routed traffic (to the rule set of pbb_rules_init()): nw_dst in
+/* Routed traffic (to the routes of pbb_dp_create()): nw_dst in
  * 10.1.0.0/16, every /24 used. */
 void pbb_tuple_routed(uint64_t id, struct pbb_tuple *t);
 /* Traffic for the 8-mask test: nw_dst's first octet is 20 + id % 8. */
@@ -54,85 +47,44 @@ void pbb_frames_free(struct pbb_frames *fr);
 /* Writes frame 'i' as a UDP/IPv4 packet with tuple 't' (valid checksums). */
 void pbb_frame_write(struct pbb_frames *fr, size_t i, const struct pbb_tuple *t);
 
-/* ---- rule set (the modelled OpenFlow table) ---- */
-
-struct pbb_rule {
-	struct cls_rule cr;
-	struct dp_actions actions;
-};
-
-struct pbb_rules {
-	struct classifier cls;
-	struct pbb_rule *rules;
-	size_t n;
-};
-
-/* 16 exact 5-tuple ACL drops at priority 1000 (no test traffic matches
- * them, but every lookup probes them, so megaflows are exact 5-tuples as an
- * OVS ACL makes them), 256 routes "ip,nw_dst=10.1.K.0/24 ->
- * set(eth_dst=next hop K), output:2+K%4" at 500, "ip,nw_dst=10.0.0.0/8 ->
- * output:1" at 100 and a drop-all at 0. */
-void pbb_rules_init(struct pbb_rules *rs);
-void pbb_rules_destroy(struct pbb_rules *rs);
-
 /* ---- the data path ---- */
 
-/* What a megaflow's actions pointer holds: the same layout as dp-fastpath's
- * 'struct dpfp_acts' (the first four fields are unused here), so the memory
- * per megaflow counts what the daemon stores. */
-struct pbb_acts {
-	void *free_userdata;
-	void *userdata;
-	uint64_t credited_packets;
-	uint64_t credited_bytes;
-	uint32_t size;
-	uint32_t pad;
-	uint64_t data[];
-};
+struct ofswitch;
+struct ofproto;
 
-struct pbb_acts *pbb_acts_new(const struct dp_actions *acts);
-void pbb_acts_free(void *p);
-
-struct pbb_counters {
-	uint64_t emc_hits, megaflow_hits, upcalls, upcall_dups;
-	uint64_t out_packets, out_bytes;
-};
-
+/* The rule set of bridge "br0" (ports p1..p5 = datapath ports 1..5):
+ * 16 exact 5-tuple UDP ACL drops at priority 1000 (no test traffic matches
+ * them, but every lookup probes them, so megaflows are exact 5-tuples as an
+ * OVS ACL makes them), 256 routes "ip,nw_dst=10.1.K.0/24 ->
+ * mod_dl_src:router, mod_dl_dst:next hop K, output:2+K%4" at 500,
+ * "ip,nw_dst=10.0.0.0/8 -> output:2" at 100 and a drop-all at 0. */
 struct pbb_dp {
-	struct megaflow_cache *cache;
-	struct emc *emc;               /* NULL: EMC disabled */
-	const struct pbb_rules *rules; /* the slow path's table */
-	struct pbb_counters c;
-	/* Megaflows installed by upcalls, recorded while 'track' is set. */
-	bool track;
-	struct megaflow **installed;
-	size_t n_installed, alloc_installed;
-	/* Per-batch scratch. */
-	struct flow flows[PKT_BATCH_MAX];
-	uint32_t hashes[PKT_BATCH_MAX];
-	struct megaflow *mfs[PKT_BATCH_MAX];
-	const struct flow *miss_flows[PKT_BATCH_MAX];
-	struct megaflow *miss_mfs[PKT_BATCH_MAX];
-	size_t miss_idx[PKT_BATCH_MAX];
+	struct ofswitch *sw;
+	struct ofproto *br;
+	struct dpfp *fp;
+	struct dpfp_ctx *ctx;
+	uint64_t out_packets, out_bytes; /* counted by the output callback */
 };
 
-/* A data path with an empty megaflow cache; 'with_emc' false disables the
- * EMC (lookups go straight to the megaflow cache). */
-struct pbb_dp *pbb_dp_create(const struct pbb_rules *rules, bool with_emc);
-/* NULL is fine.  Waits for pending RCU callbacks first. */
+/* The switch, bridge, ports and rules above and a dpfp with one context,
+ * default options.  Aborts on error (a bench, not a daemon). */
+struct pbb_dp *pbb_dp_create(void);
+/* NULL is fine. */
 void pbb_dp_destroy(struct pbb_dp *dp);
 
-/* Forwards 'n' (<= PKT_BATCH_MAX) packets received on PBB_IN_PORT: EMC,
- * megaflow lookup, upcall + install on a miss, execution in place. */
+/* Forwards 'n' (<= PKT_BATCH_MAX) packets received on PBB_IN_PORT through
+ * dpfp_process(). */
 void pbb_dp_process(struct pbb_dp *dp, struct pkt *pkts, size_t n);
 
-/* Removes the megaflows recorded in dp->installed and forgets them (outside
- * rcu_read_lock()). */
-void pbb_dp_remove_installed(struct pbb_dp *dp);
+/* Counters of the dpfp (dpfp_get_stats()). */
+void pbb_dp_stats(struct pbb_dp *dp, struct dpif_stats *st);
 
-/* Installs the megaflow 'flow & mask' with 'acts' (no upcall); returns 0 or
- * -EEXIST (then nothing changed). */
-int pbb_dp_install(struct pbb_dp *dp, const struct flow *flow, const struct flow *mask,
-                   const struct dp_actions *acts);
+/* Turns the EMC off (no lookup, no insert) or back on with the default
+ * insertion probability. */
+void pbb_dp_set_emc(struct pbb_dp *dp, bool on);
+
+/* Removes the megaflows that forwarded at most one packet (the 10% misses
+ * of a repetition); returns how many.  Outside rcu_read_lock(). */
+size_t pbb_dp_remove_singles(struct pbb_dp *dp);
 
 #endif

@@ -1,5 +1,6 @@
-/* pipeline.c - bench/pipeline: single-core, in-memory benchmark of the fast
- * path (extract -> EMC -> megaflow -> dp_execute) on prebuilt 64-byte frames,
+/* pipeline.c - bench/pipeline: single-core, in-memory benchmark of the
+ * daemon's fast path (dpfp_process: extract -> EMC -> megaflow -> execute,
+ * upcalls into the real ofproto slow path) on prebuilt 64-byte frames,
  * printing a markdown table of medians beside the project's targets.
  * Usage: pipeline [--quick] [--reps N] [--cpu N]  (see bench/README.md). */
 #include <errno.h>
@@ -11,6 +12,8 @@
 
 #include <urcu.h>
 
+#include "lib/emc.h"
+#include "lib/megaflow.h"
 #include "lib/util.h"
 #include "pipeline-dp.h"
 #include "pipeline-sys.h"
@@ -41,6 +44,23 @@ struct stream {
 };
 
 static int failures;
+
+/* Counters of a data path at one moment. */
+struct pbb_counters {
+	uint64_t emc_hits, megaflow_hits, upcalls, upcall_dropped, out_packets;
+};
+
+static struct pbb_counters counters(struct pbb_dp *dp)
+{
+	struct dpif_stats st;
+
+	pbb_dp_stats(dp, &st);
+	return (struct pbb_counters){.emc_hits = st.emc_hits,
+	                             .megaflow_hits = st.megaflow_hits,
+	                             .upcalls = st.upcalls,
+	                             .upcall_dropped = st.upcall_dropped,
+	                             .out_packets = dp->out_packets};
+}
 
 static void check(bool ok, const char *what)
 {
@@ -92,13 +112,52 @@ static const char *const stage_names[N_STAGES] = {
         "flow_extract()",
         "emc_flow_hash()",
         "emc_lookup()",
-        "megaflow accounting + dp_execute_raw() (full pipeline)",
+        "megaflow accounting + execution (full dpfp_process())",
 };
 
 static volatile uintptr_t stage_sink;
 
+/* A bench-local EMC over a bench-local megaflow cache holding the hit flows
+ * exactly, for timing emc_lookup() alone (the dpfp's EMC is private). */
+struct stage_emc {
+	struct megaflow_cache *cache;
+	struct emc *emc;
+	struct flow flows[PKT_BATCH_MAX];
+};
+
+static char stage_acts; /* the entries' (unused) actions */
+
+static void stage_acts_free(void *p)
+{
+}
+
+static void stage_emc_init(struct stage_emc *se, const struct pkt *pkts, size_t n)
+{
+	struct flow mask, f;
+
+	memset(&mask, 0xff, sizeof mask);
+	se->cache = megaflow_cache_create(stage_acts_free);
+	se->emc = emc_create();
+	for (size_t i = 0; i < n; i++) {
+		struct megaflow *mf = NULL;
+
+		flow_extract(&pkts[i], PBB_IN_PORT, &f);
+		flow_apply_mask(&f, &f, &mask);
+		if (!megaflow_insert(se->cache, &f, &mask, &stage_acts, &mf))
+			emc_insert(se->emc, &f, emc_flow_hash(&f), mf);
+	}
+}
+
+static void stage_emc_destroy(struct stage_emc *se)
+{
+	emc_destroy(se->emc);
+	rcu_barrier();
+	megaflow_cache_destroy(se->cache);
+}
+
 /* As run_stream() but stops after 'stage'. */
-static uint64_t run_stage(struct pbb_dp *dp, struct stream *s, size_t n, enum stage stage)
+static uint64_t run_stage(struct pbb_dp *dp, struct stage_emc *se, struct stream *s, size_t n,
+                          enum stage stage)
 {
 	struct pkt batch[PKT_BATCH_MAX];
 	uintptr_t sink = 0;
@@ -113,14 +172,14 @@ static uint64_t run_stage(struct pbb_dp *dp, struct stream *s, size_t n, enum st
 		stream_fill(s, batch, cnt);
 		rcu_read_lock();
 		for (size_t k = 0; k < cnt && stage > STAGE_FILL; k++) {
-			struct flow *f = &dp->flows[k];
+			struct flow *f = &se->flows[k];
 			uint32_t h = 0;
 
 			flow_extract(&batch[k], PBB_IN_PORT, f);
 			if (stage >= STAGE_HASH)
 				h = emc_flow_hash(f);
 			if (stage >= STAGE_EMC)
-				sink += (uintptr_t)emc_lookup(dp->emc, f, h);
+				sink += (uintptr_t)emc_lookup(se->emc, f, h);
 			sink += h + f->tp_src;
 		}
 		rcu_read_unlock();
@@ -167,16 +226,15 @@ struct results {
 
 /* ---- 1. + 5.: the pipeline at 1, 1k, 100k, 1M flows ---- */
 
-static void bench_size(const struct opts *o, const struct pbb_rules *rules,
-                       const struct pbb_frames *hits, struct pbb_frames *miss, uint64_t *miss_id,
-                       size_t n_flows, struct size_result *r, struct results *res)
+static void bench_size(const struct opts *o, const struct pbb_frames *hits, struct pbb_frames *miss,
+                       uint64_t *miss_id, size_t n_flows, struct size_result *r,
+                       struct results *res)
 {
-	struct pbb_dp *dp = pbb_dp_create(rules, true);
+	struct pbb_dp *dp = pbb_dp_create();
 	struct stream s = {.hit = hits->pkts, .n_hit = n_flows};
 	size_t pkts = PB_MAX(o->hit_pkts, n_flows);
 	double hit[MAX_REPS], pct[MAX_REPS], off[MAX_REPS], mis[MAX_REPS];
-	struct emc *emc;
-	struct pbb_counters c0;
+	struct pbb_counters c0, c1;
 	uint64_t rss0 = 0, heap0 = 0, ns;
 
 	fprintf(stderr, "  %zu flows: install", n_flows);
@@ -186,51 +244,57 @@ static void bench_size(const struct opts *o, const struct pbb_rules *rules,
 	}
 	/* First pass: every packet is a new flow (upcall + install). */
 	ns = run_stream(dp, &s, n_flows);
-	check(dp->c.upcalls == n_flows, "one upcall per new flow");
-	check(megaflow_count(dp->cache) == n_flows, "one exact-5-tuple megaflow per flow");
+	c1 = counters(dp);
+	check(c1.upcalls == n_flows, "one upcall per new flow");
+	check(dpfp_flow_count(dp->fp) == n_flows, "one exact-5-tuple megaflow per flow");
 	if (n_flows >= 1000000) {
-		res->mem_entries = megaflow_count(dp->cache);
+		res->mem_entries = dpfp_flow_count(dp->fp);
 		res->mem_rss_bytes = (double)(sys_rss_bytes() - rss0) / (double)res->mem_entries;
 		res->mem_heap_bytes = (double)(sys_heap_bytes() - heap0) / (double)res->mem_entries;
 		res->setup_rate_1m = (double)n_flows * 1e9 / (double)ns;
 	}
 	r->flows = n_flows;
-	r->megaflows = megaflow_count(dp->cache);
+	r->megaflows = dpfp_flow_count(dp->fp);
 
 	/* Warm-up (EMC, caches), then the all-hits repetitions. */
 	fprintf(stderr, ", hits");
 	run_stream(dp, &s, PB_MIN(pkts, (size_t)200000));
 	for (unsigned i = 0; i < o->reps; i++) {
-		c0 = dp->c;
+		c0 = counters(dp);
 		ns = run_stream(dp, &s, pkts);
+		c1 = counters(dp);
 		hit[i] = mpps(pkts, ns);
-		pct[i] = 100.0 * (double)(dp->c.emc_hits - c0.emc_hits) / (double)pkts;
-		check(dp->c.out_packets - c0.out_packets == pkts, "every hit packet is output");
-		check(dp->c.upcalls == c0.upcalls, "no upcall among hits");
+		pct[i] = 100.0 * (double)(c1.emc_hits - c0.emc_hits) / (double)pkts;
+		check(c1.out_packets - c0.out_packets == pkts, "every hit packet is output");
+		check(c1.upcalls == c0.upcalls, "no upcall among hits");
 	}
 
 	if (n_flows == 1000) {
+		struct stage_emc se;
+
 		fprintf(stderr, ", breakdown");
+		stage_emc_init(&se, hits->pkts, n_flows);
 		for (int st = 0; st < N_STAGES; st++) {
 			double v[MAX_REPS];
 
 			for (unsigned i = 0; i < o->reps; i++)
-				v[i] = (double)run_stage(dp, &s, pkts, (enum stage)st) /
+				v[i] = (double)run_stage(dp, &se, &s, pkts, (enum stage)st) /
 				       (double)pkts;
 			res->stage_ns[st] = sys_median(v, o->reps);
 		}
+		stage_emc_destroy(&se);
 	}
 
 	/* The same with the EMC switched off: megaflow lookups only. */
 	fprintf(stderr, ", EMC off");
-	emc = dp->emc;
-	dp->emc = NULL;
+	pbb_dp_set_emc(dp, false);
 	for (unsigned i = 0; i < o->reps; i++) {
-		c0 = dp->c;
+		c0 = counters(dp);
 		off[i] = mpps(pkts, run_stream(dp, &s, pkts));
-		check(dp->c.megaflow_hits - c0.megaflow_hits == pkts, "all megaflow hits");
+		c1 = counters(dp);
+		check(c1.megaflow_hits - c0.megaflow_hits == pkts, "all megaflow hits");
 	}
-	dp->emc = emc;
+	pbb_dp_set_emc(dp, true);
 
 	/* 10% misses: every 10th packet is a flow never seen before. */
 	fprintf(stderr, ", 10%% misses");
@@ -248,14 +312,14 @@ static void bench_size(const struct opts *o, const struct pbb_rules *rules,
 		s.miss_pos = 0;
 		s.miss_every = 10;
 		s.seq = 0;
-		c0 = dp->c;
-		dp->track = true;
+		c0 = counters(dp);
 		ns = run_stream(dp, &s, pkts);
-		dp->track = false;
+		c1 = counters(dp);
 		mis[i] = mpps(pkts, ns);
-		check(dp->c.upcalls - c0.upcalls == n_miss, "one upcall per missed packet");
-		check(dp->c.out_packets - c0.out_packets == pkts, "every packet is output");
-		pbb_dp_remove_installed(dp); /* back to n_flows megaflows */
+		check(c1.upcalls - c0.upcalls == n_miss, "one upcall per missed packet");
+		check(c1.out_packets - c0.out_packets == pkts, "every packet is output");
+		/* Back to n_flows megaflows (a 1-flow run leaves its one flow). */
+		check(pbb_dp_remove_singles(dp) == n_miss, "the missed flows are removed");
 		s.miss_every = 0;
 		rcu_barrier();
 	}
@@ -309,9 +373,9 @@ static void mask8(unsigned k, struct flow *m)
 	}
 }
 
-static void bench_mask8(const struct opts *o, const struct pbb_rules *rules, struct results *res)
+static void bench_mask8(const struct opts *o, struct results *res)
 {
-	struct pbb_dp *dp = pbb_dp_create(rules, false);
+	struct pbb_dp *dp = pbb_dp_create();
 	struct pbb_frames fr;
 	struct stream s;
 	size_t n = o->mask8_flows, pkts = PB_MAX(o->hit_pkts, n);
@@ -333,11 +397,12 @@ static void bench_mask8(const struct opts *o, const struct pbb_rules *rules, str
 		dp_actions_init(&acts);
 		dp_actions_put_set_bytes(&acts, DP_FIELD_ETH_DST, mac, NULL);
 		dp_actions_put_output(&acts, 2);
-		pbb_dp_install(dp, &f, &m, &acts); /* -EEXIST: a shared megaflow */
+		dpfp_flow_put(dp->fp, &f, &m, &acts, NULL); /* -EEXIST: a shared megaflow */
 		dp_actions_uninit(&acts);
 	}
-	res->m8_masks = megaflow_n_masks(dp->cache);
-	res->m8_megaflows = megaflow_count(dp->cache);
+	res->m8_masks = dpfp_flow_n_masks(dp->fp);
+	res->m8_megaflows = dpfp_flow_count(dp->fp);
+	pbb_dp_set_emc(dp, false);
 	check(res->m8_masks == 8, "8 distinct masks");
 
 	memset(&s, 0, sizeof s);
@@ -345,11 +410,12 @@ static void bench_mask8(const struct opts *o, const struct pbb_rules *rules, str
 	s.n_hit = n;
 	run_stream(dp, &s, PB_MIN(pkts, (size_t)200000));
 	for (unsigned i = 0; i < o->reps; i++) {
-		struct pbb_counters c0 = dp->c;
+		struct pbb_counters c0 = counters(dp), c1;
 
 		v[i] = mpps(pkts, run_stream(dp, &s, pkts));
-		check(dp->c.megaflow_hits - c0.megaflow_hits == pkts, "all megaflow hits");
-		check(dp->c.out_packets - c0.out_packets == pkts, "every packet is output");
+		c1 = counters(dp);
+		check(c1.megaflow_hits - c0.megaflow_hits == pkts, "all megaflow hits");
+		check(c1.out_packets - c0.out_packets == pkts, "every packet is output");
 	}
 	res->m8_mpps = median_logged("8 masks (Mpps):", v, o->reps);
 	pbb_dp_destroy(dp);
@@ -358,20 +424,19 @@ static void bench_mask8(const struct opts *o, const struct pbb_rules *rules, str
 
 /* ---- 4.: flow setups into an empty cache ---- */
 
-static void bench_setup(const struct opts *o, const struct pbb_rules *rules,
-                        const struct pbb_frames *hits, struct results *res)
+static void bench_setup(const struct opts *o, const struct pbb_frames *hits, struct results *res)
 {
 	size_t n = PB_MIN(o->setup_flows, hits->n);
 	double v[MAX_REPS];
 
 	fprintf(stderr, "  flow setup: %zu new flows x %u\n", n, o->reps);
 	for (unsigned i = 0; i < o->reps; i++) {
-		struct pbb_dp *dp = pbb_dp_create(rules, true);
+		struct pbb_dp *dp = pbb_dp_create();
 		struct stream s = {.hit = hits->pkts, .n_hit = hits->n};
 		uint64_t ns = run_stream(dp, &s, n);
 
 		v[i] = (double)n * 1e6 / (double)ns; /* thousands per second */
-		check(dp->c.upcalls == n && megaflow_count(dp->cache) == n,
+		check(counters(dp).upcalls == n && dpfp_flow_count(dp->fp) == n,
 		      "every setup packet installs a megaflow");
 		pbb_dp_destroy(dp);
 	}
@@ -489,7 +554,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o;
-	struct pbb_rules rules;
 	struct pbb_frames hits, miss;
 	struct results res;
 	char load0[64], load1[64];
@@ -504,13 +568,12 @@ int main(int argc, char **argv)
 	if (sys_pin_cpu(o.cpu))
 		fprintf(stderr, "pipeline: cannot pin to CPU %d, running unpinned\n", o.cpu);
 	sys_loadavg(load0, sizeof load0);
-	rcu_register_thread();
+	dpif_register_thread(); /* as ofswitch_create() does; never unregistered */
 	memset(&res, 0, sizeof res);
 
 	ghz = sys_tsc_ghz();
 	fprintf(stderr, "pipeline: CPU %d, TSC %.3f GHz, loadavg %s; building %zu frames\n", o.cpu,
 	        ghz, load0, max_flows);
-	pbb_rules_init(&rules);
 	pbb_frames_alloc(&hits, max_flows);
 	for (size_t i = 0; i < max_flows; i++) {
 		struct pbb_tuple t;
@@ -523,12 +586,12 @@ int main(int argc, char **argv)
 	/* Largest first: the 1M memory figure is taken before anything else
 	 * has grown and freed the heap. */
 	for (size_t i = N_SIZES; i-- > 0;)
-		bench_size(&o, &rules, &hits, &miss, &miss_id, flow_sizes[i], &res.sizes[i], &res);
+		bench_size(&o, &hits, &miss, &miss_id, flow_sizes[i], &res.sizes[i], &res);
 	res.emc_flows = res.sizes[1].flows;
 	res.emc_mpps = res.sizes[1].hit_mpps;
 	res.emc_pct = res.sizes[1].hit_emc_pct;
-	bench_mask8(&o, &rules, &res);
-	bench_setup(&o, &rules, &hits, &res);
+	bench_mask8(&o, &res);
+	bench_setup(&o, &hits, &res);
 
 	sys_loadavg(load1, sizeof load1);
 	report(&o, &res, ghz, load0, load1, o.cpu);
@@ -537,8 +600,6 @@ int main(int argc, char **argv)
 
 	pbb_frames_free(&miss);
 	pbb_frames_free(&hits);
-	pbb_rules_destroy(&rules);
-	rcu_unregister_thread();
 	if (failures)
 		fprintf(stderr, "pipeline: %d check(s) failed: figures are not valid\n", failures);
 	return failures ? 1 : 0;

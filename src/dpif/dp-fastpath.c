@@ -15,16 +15,32 @@
 #include "lib/emc.h"
 #include "lib/megaflow.h"
 
-/* What a megaflow's opaque 'actions' pointer holds. */
+/* What a megaflow's opaque 'actions' pointer holds: the hot part (size and
+ * the encoded actions) first, so that a packet's execution reads one cache
+ * line for up to 56 bytes of actions; the control side's bookkeeping
+ * ('struct dpfp_cold') follows the actions in the same allocation. */
 struct dpfp_acts {
+	uint32_t size; /* bytes of 'data' */
+	uint32_t pad;
+	uint64_t data[]; /* encoded dp actions, then a struct dpfp_cold */
+};
+
+struct dpfp_cold {
 	dpif_userdata_free_fn *free_userdata;
 	void *userdata;
 	uint64_t credited_packets; /* DPIF_SWEEP_DELTAS bookkeeping */
 	uint64_t credited_bytes;
-	uint32_t size; /* bytes of 'data' */
-	uint32_t pad;
-	uint64_t data[]; /* encoded dp actions */
 };
+
+static size_t dpfp_round8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+static struct dpfp_cold *dpfp_cold(const struct dpfp_acts *a)
+{
+	return (struct dpfp_cold *)(void *)((char *)(uintptr_t)a->data + dpfp_round8(a->size));
+}
 
 struct dpfp_counters {
 	atomic_uint_fast64_t emc_hits;
@@ -38,6 +54,8 @@ struct dpfp {
 	dpif_upcall_fn *upcall;
 	dpif_userdata_free_fn *free_userdata;
 	void *aux;
+	/* dpfp_options, read by the contexts at each batch. */
+	atomic_uint_least32_t upcall_rate, upcall_burst, emc_inv_prob;
 	struct megaflow_cache *cache;
 	pthread_mutex_t mutex; /* install lock: serializes cache writers */
 	atomic_uint_fast64_t sweep_seq;
@@ -53,6 +71,9 @@ struct dpfp_ctx {
 	/* Token bucket for upcalls. */
 	uint64_t tokens_milli; /* thousandths of an upcall */
 	uint64_t last_refill_ms;
+	/* EMC insertion: xorshift32 state; inserts so far (saturating). */
+	uint32_t rng;
+	uint32_t emc_inserts;
 	/* Per-batch scratch. */
 	struct flow flows[PKT_BATCH_MAX];
 	uint32_t hashes[PKT_BATCH_MAX];
@@ -68,38 +89,69 @@ static void dpfp_acts_free(void *p)
 {
 	struct dpfp_acts *a = p;
 
-	if (a && a->free_userdata && a->userdata)
-		a->free_userdata(a->userdata);
+	if (a) {
+		struct dpfp_cold *c = dpfp_cold(a);
+
+		if (c->free_userdata && c->userdata)
+			c->free_userdata(c->userdata);
+	}
 	free(a);
 }
 
 static struct dpfp_acts *dpfp_acts_new(const struct dpfp *fp, const struct dp_actions *acts,
                                        void *userdata)
 {
-	struct dpfp_acts *a = xmalloc(sizeof *a + acts->size);
+	size_t data_len = dpfp_round8(acts->size);
+	struct dpfp_acts *a = xmalloc(sizeof *a + data_len + sizeof(struct dpfp_cold));
+	struct dpfp_cold *c;
 
-	a->free_userdata = fp->free_userdata;
-	a->userdata = userdata;
-	a->credited_packets = 0;
-	a->credited_bytes = 0;
-	a->size = acts->size;
+	a->size = (uint32_t)acts->size;
 	a->pad = 0;
 	if (acts->size)
 		memcpy(a->data, acts->data, acts->size);
+	c = dpfp_cold(a);
+	c->free_userdata = fp->free_userdata;
+	c->userdata = userdata;
+	c->credited_packets = 0;
+	c->credited_bytes = 0;
 	return a;
 }
 
 struct dpfp *dpfp_create(dpif_upcall_fn *upcall, dpif_userdata_free_fn *free_userdata, void *aux)
 {
 	struct dpfp *fp = xzalloc(sizeof *fp);
+	struct dpfp_options o;
 
 	fp->upcall = upcall;
 	fp->free_userdata = free_userdata;
 	fp->aux = aux;
+	dpfp_options_default(&o);
+	dpfp_set_options(fp, &o);
 	fp->cache = megaflow_cache_create(dpfp_acts_free);
 	pthread_mutex_init(&fp->mutex, NULL);
 	atomic_init(&fp->sweep_seq, 0);
 	return fp;
+}
+
+void dpfp_options_default(struct dpfp_options *o)
+{
+	o->upcall_rate = DPFP_UPCALL_RATE;
+	o->upcall_burst = DPFP_UPCALL_BURST;
+	o->emc_insert_inv_prob = DPFP_EMC_INSERT_INV_PROB;
+}
+
+void dpfp_set_options(struct dpfp *fp, const struct dpfp_options *o)
+{
+	atomic_store_explicit(&fp->upcall_rate, o->upcall_rate, memory_order_relaxed);
+	atomic_store_explicit(&fp->upcall_burst, PB_MAX(o->upcall_burst, 1u), memory_order_relaxed);
+	atomic_store_explicit(&fp->emc_inv_prob, o->emc_insert_inv_prob, memory_order_relaxed);
+}
+
+void dpfp_get_options(struct dpfp *fp, struct dpfp_options *o)
+{
+	o->upcall_rate = atomic_load_explicit(&fp->upcall_rate, memory_order_relaxed);
+	o->upcall_burst = atomic_load_explicit(&fp->upcall_burst, memory_order_relaxed);
+	o->emc_insert_inv_prob = atomic_load_explicit(&fp->emc_inv_prob, memory_order_relaxed);
 }
 
 void dpfp_destroy(struct dpfp *fp)
@@ -121,8 +173,12 @@ struct dpfp_ctx *dpfp_ctx_create(struct dpfp *fp)
 
 	ctx->fp = fp;
 	ctx->emc = emc_create();
-	ctx->tokens_milli = (uint64_t)DPFP_UPCALL_BURST * 1000u;
+	ctx->tokens_milli =
+	        (uint64_t)atomic_load_explicit(&fp->upcall_burst, memory_order_relaxed) * 1000u;
 	ctx->last_refill_ms = time_msec();
+	ctx->rng = 0x9e3779b9u ^ (uint32_t)(uintptr_t)ctx;
+	if (!ctx->rng)
+		ctx->rng = 1;
 	for (size_t i = 0; i < PKT_BATCH_MAX; i++)
 		dp_actions_init(&ctx->upcall_acts[i]);
 	pthread_mutex_lock(&fp->mutex);
@@ -175,14 +231,16 @@ void dpfp_count_userspace(struct dpfp_ctx *ctx)
 	ctr_add(&ctx->c.userspace, 1);
 }
 
-/* Takes one upcall token; false if the bucket is empty. */
-static bool dpfp_upcall_allowed(struct dpfp_ctx *ctx, uint64_t now)
+/* Takes one upcall token; false if the bucket is empty.  'rate' and 'burst'
+ * as in struct dpfp_options. */
+static bool dpfp_upcall_allowed(struct dpfp_ctx *ctx, uint64_t now, uint32_t rate, uint32_t burst)
 {
+	if (!rate)
+		return true;
 	if (now > ctx->last_refill_ms) {
-		uint64_t add = (now - ctx->last_refill_ms) * DPFP_UPCALL_RATE;
+		uint64_t add = (now - ctx->last_refill_ms) * rate;
 
-		ctx->tokens_milli =
-		        PB_MIN(ctx->tokens_milli + add, (uint64_t)DPFP_UPCALL_BURST * 1000u);
+		ctx->tokens_milli = PB_MIN(ctx->tokens_milli + add, (uint64_t)burst * 1000u);
 		ctx->last_refill_ms = now;
 	}
 	if (ctx->tokens_milli < 1000u)
@@ -228,6 +286,24 @@ out:
 	return mf;
 }
 
+/* Whether to copy a megaflow hit into the EMC: always during the context's
+ * warm-up, then when a xorshift32 draw falls under 'threshold'
+ * (2^32 / emc_insert_inv_prob). */
+static bool dpfp_emc_want(struct dpfp_ctx *ctx, uint32_t threshold)
+{
+	uint32_t x = ctx->rng;
+
+	if (ctx->emc_inserts < EMC_ENTRIES / 2) {
+		ctx->emc_inserts++;
+		return true;
+	}
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ctx->rng = x;
+	return x <= threshold;
+}
+
 static void dpfp_execute(struct pkt *pkt, const struct megaflow *mf, const struct dp_actions *own,
                          const struct dp_exec_ops *ops, void *aux)
 {
@@ -247,6 +323,11 @@ size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, si
 	struct dpfp *fp = ctx->fp;
 	size_t n_miss = 0, n_emc = 0, n_mf = 0, n_up = 0, n_drop = 0;
 	uint64_t now = time_msec();
+	uint32_t inv = atomic_load_explicit(&fp->emc_inv_prob, memory_order_relaxed);
+	uint32_t rate = atomic_load_explicit(&fp->upcall_rate, memory_order_relaxed);
+	uint32_t burst = atomic_load_explicit(&fp->upcall_burst, memory_order_relaxed);
+	uint32_t threshold = inv > 1 ? UINT32_MAX / inv : UINT32_MAX;
+	bool use_emc = inv != 0;
 
 	if (n > PKT_BATCH_MAX)
 		n = PKT_BATCH_MAX;
@@ -254,8 +335,12 @@ size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, si
 		struct flow *f = &ctx->flows[i];
 
 		flow_extract(&pkts[i], in_port, f);
-		ctx->hashes[i] = emc_flow_hash(f);
-		ctx->mfs[i] = emc_lookup(ctx->emc, f, ctx->hashes[i]);
+		if (use_emc) {
+			ctx->hashes[i] = emc_flow_hash(f);
+			ctx->mfs[i] = emc_lookup(ctx->emc, f, ctx->hashes[i]);
+		} else {
+			ctx->mfs[i] = NULL;
+		}
 		ctx->own[i] = NULL;
 		if (ctx->mfs[i]) {
 			n_emc++;
@@ -275,12 +360,13 @@ size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, si
 				mf = megaflow_lookup(fp->cache, &ctx->flows[i]);
 			if (mf) {
 				n_mf++;
-				emc_insert(ctx->emc, &ctx->flows[i], ctx->hashes[i], mf);
-			} else if (dpfp_upcall_allowed(ctx, now)) {
+				if (use_emc && dpfp_emc_want(ctx, threshold))
+					emc_insert(ctx->emc, &ctx->flows[i], ctx->hashes[i], mf);
+			} else if (dpfp_upcall_allowed(ctx, now, rate, burst)) {
 				n_up++;
 				mf = dpfp_upcall(ctx, &ctx->flows[i], &pkts[i],
 				                 &ctx->upcall_acts[i]);
-				if (mf)
+				if (mf && use_emc)
 					emc_insert(ctx->emc, &ctx->flows[i], ctx->hashes[i], mf);
 				else
 					ctx->own[i] = &ctx->upcall_acts[i];
@@ -350,6 +436,7 @@ static bool dpfp_sweep_cb(struct megaflow *mf, void *aux_)
 {
 	struct dpfp_sweep_aux *sa = aux_;
 	struct dpfp_acts *a = megaflow_actions(mf);
+	struct dpfp_cold *c = dpfp_cold(a);
 	struct megaflow_stats st;
 	struct dpif_flow f;
 	enum dpif_sweep_verdict v;
@@ -359,30 +446,31 @@ static bool dpfp_sweep_cb(struct megaflow *mf, void *aux_)
 	megaflow_get_stats(mf, &st);
 	f.actions = a->data;
 	f.actions_len = a->size;
-	f.userdata = a->userdata;
+	f.userdata = c->userdata;
 	f.stats.packets = st.packets;
 	f.stats.bytes = st.bytes;
 	f.stats.used = st.used;
 	f.delta_packets = f.delta_bytes = 0;
 	if (sa->flags & DPIF_SWEEP_DELTAS) {
-		f.delta_packets = st.packets - a->credited_packets;
-		f.delta_bytes = st.bytes - a->credited_bytes;
-		a->credited_packets = st.packets;
-		a->credited_bytes = st.bytes;
+		f.delta_packets = st.packets - c->credited_packets;
+		f.delta_bytes = st.bytes - c->credited_bytes;
+		c->credited_packets = st.packets;
+		c->credited_bytes = st.bytes;
 	}
 	dp_actions_clear(&sa->new_actions);
 	v = sa->fn(sa->aux, &f, &sa->new_actions, &new_ud);
 	if (v == DPIF_SWEEP_MODIFY) {
 		struct dpfp_acts *na = dpfp_acts_new(sa->fp, &sa->new_actions, new_ud);
+		struct dpfp_cold *nc = dpfp_cold(na);
 
-		if (new_ud == a->userdata) /* kept: it moves to the new actions */
-			a->userdata = NULL;
-		na->credited_packets = a->credited_packets;
-		na->credited_bytes = a->credited_bytes;
+		if (new_ud == c->userdata) /* kept: it moves to the new actions */
+			c->userdata = NULL;
+		nc->credited_packets = c->credited_packets;
+		nc->credited_bytes = c->credited_bytes;
 		megaflow_set_actions(sa->fp->cache, mf, na);
 		return false;
 	}
-	if (new_ud && new_ud != a->userdata && sa->fp->free_userdata)
+	if (new_ud && new_ud != c->userdata && sa->fp->free_userdata)
 		sa->fp->free_userdata(new_ud);
 	return v == DPIF_SWEEP_DELETE;
 }
@@ -455,13 +543,14 @@ int dpfp_flow_set_actions(struct dpfp *fp, const struct flow *key, const struct 
 	pthread_mutex_lock(&fp->mutex);
 	mf = megaflow_find(fp->cache, key, mask);
 	if (mf) {
-		struct dpfp_acts *old = megaflow_actions(mf);
+		struct dpfp_cold *old = dpfp_cold(megaflow_actions(mf));
 		struct dpfp_acts *na = dpfp_acts_new(fp, actions, old->userdata);
+		struct dpfp_cold *nc = dpfp_cold(na);
 
 		/* The userdata moves to the new actions. */
 		old->userdata = NULL;
-		na->credited_packets = old->credited_packets;
-		na->credited_bytes = old->credited_bytes;
+		nc->credited_packets = old->credited_packets;
+		nc->credited_bytes = old->credited_bytes;
 		megaflow_set_actions(fp->cache, mf, na);
 	} else {
 		error = -ENOENT;
@@ -476,6 +565,16 @@ size_t dpfp_flow_count(struct dpfp *fp)
 
 	pthread_mutex_lock(&fp->mutex);
 	n = megaflow_count(fp->cache);
+	pthread_mutex_unlock(&fp->mutex);
+	return n;
+}
+
+size_t dpfp_flow_n_masks(struct dpfp *fp)
+{
+	size_t n;
+
+	pthread_mutex_lock(&fp->mutex);
+	n = megaflow_n_masks(fp->cache);
 	pthread_mutex_unlock(&fp->mutex);
 	return n;
 }

@@ -23,13 +23,32 @@
 struct dpfp;
 struct dpfp_ctx;
 
-/* Upcall limits per context (thread): a token bucket of DPFP_UPCALL_BURST
- * upcalls refilled at DPFP_UPCALL_RATE per second; misses beyond it are
- * dropped and counted. */
-#define DPFP_UPCALL_RATE  50000u
-#define DPFP_UPCALL_BURST 2000u
+/* Tunables of one datapath (see docs/pipeline.md). */
+struct dpfp_options {
+	/* Upcall limit per context (thread): a token bucket of 'upcall_burst'
+	 * upcalls refilled at 'upcall_rate' per second; misses beyond it are
+	 * dropped and counted.  'upcall_rate' 0: unlimited. */
+	uint32_t upcall_rate;
+	uint32_t upcall_burst;
+	/* A megaflow hit is copied into the EMC with probability
+	 * 1/'emc_insert_inv_prob' (1: always; 0: EMC off, not even looked up).
+	 * Upcall answers and a context's first EMC_ENTRIES/2 insertions are
+	 * always inserted. */
+	uint32_t emc_insert_inv_prob;
+};
+
+#define DPFP_UPCALL_RATE         400000u
+#define DPFP_UPCALL_BURST        4096u
+#define DPFP_EMC_INSERT_INV_PROB 100u
+
+/* Fills 'o' with the defaults above. */
+void dpfp_options_default(struct dpfp_options *o);
 
 struct dpfp *dpfp_create(dpif_upcall_fn *upcall, dpif_userdata_free_fn *free_userdata, void *aux);
+/* Sets the tunables (dpfp_create() starts with the defaults).  Any thread;
+ * each context applies them from its next batch on.  'burst' 0 counts as 1. */
+void dpfp_set_options(struct dpfp *fp, const struct dpfp_options *o);
+void dpfp_get_options(struct dpfp *fp, struct dpfp_options *o);
 /* Frees the cache and every megaflow; no context may remain.  NULL is fine. */
 void dpfp_destroy(struct dpfp *fp);
 
@@ -62,6 +81,8 @@ int dpfp_flow_del(struct dpfp *fp, const struct flow *key, const struct flow *ma
 int dpfp_flow_set_actions(struct dpfp *fp, const struct flow *key, const struct flow *mask,
                           const struct dp_actions *actions);
 size_t dpfp_flow_count(struct dpfp *fp);
+/* Number of distinct megaflow masks (subtables) in the cache. */
+size_t dpfp_flow_n_masks(struct dpfp *fp);
 
 /* Counters summed over every context (approximate while threads run). */
 void dpfp_get_stats(struct dpfp *fp, struct dpif_stats *stats);
