@@ -450,14 +450,10 @@ static int dp_exec_set_int(struct dp_exec *x, enum dp_field f, uint64_t v, uint6
 		int shift = f == DP_FIELD_VLAN_PCP ? VLAN_PCP_SHIFT : 0;
 		uint16_t tv = (uint16_t)(v << shift), tm = (uint16_t)(m << shift);
 
+		/* Both the packet edit and flow->vlan_tci are the outermost tag. */
 		error = pkt_set_vlan_tci(pkt, tv, tm);
-		if (!error && flow) {
-			uint16_t *tci =
-			        flow->outer_vlan_tci ? &flow->outer_vlan_tci : &flow->vlan_tci;
-
-			if (*tci & VLAN_CFI)
-				*tci = (uint16_t)((*tci & ~tm) | (tv & tm));
-		}
+		if (!error && flow && (flow->vlan_tci & VLAN_CFI))
+			flow->vlan_tci = (uint16_t)((flow->vlan_tci & ~tm) | (tv & tm));
 		return error;
 	}
 	case DP_FIELD_TUN_ID:

@@ -13,7 +13,7 @@
 #include "lib/hash.h"
 #include "lib/util.h"
 
-_Static_assert(FLOW_WC_SEQ == 1, "flow changed: update extraction and flow_format()");
+_Static_assert(FLOW_WC_SEQ == 2, "flow changed: update extraction and flow_format()");
 _Static_assert(offsetof(struct flow, dl_src) == offsetof(struct flow, dl_dst) + 6,
                "dl_dst and dl_src are copied as one block");
 
@@ -215,20 +215,16 @@ void flow_extract(const struct pkt *pkt, uint32_t in_port, struct flow *flow)
 	type = pb_get_be16(p + 12);
 
 	if (eth_type_is_vlan(type) && len >= 18) {
-		uint16_t tci = pb_get_be16(p + 14);
-		uint16_t type2 = pb_get_be16(p + 16);
-
-		if (eth_type_is_vlan(type2) && len >= 22) {
-			flow->outer_vlan_tci = tci | VLAN_CFI;
-			flow->outer_vlan_tpid = type;
-			tci = pb_get_be16(p + 18);
-			type2 = pb_get_be16(p + 20);
+		/* The first tag on the wire is the outermost: vlan_tci. */
+		flow->vlan_tci = pb_get_be16(p + 14) | VLAN_CFI;
+		flow->vlan_tpid = type;
+		type = pb_get_be16(p + 16);
+		ofs = 18;
+		if (eth_type_is_vlan(type) && len >= 22) {
+			flow->inner_vlan_tci = pb_get_be16(p + 18) | VLAN_CFI;
+			type = pb_get_be16(p + 20);
 			ofs = 22;
-		} else {
-			ofs = 18;
 		}
-		flow->vlan_tci = tci | VLAN_CFI;
-		type = type2;
 	}
 	if (PB_UNLIKELY(type < ETH_TYPE_MIN)) {
 		/* 802.3 length: only LLC/SNAP with a zero OUI carries a type. */
@@ -305,10 +301,10 @@ void flow_mask_for_packet(struct flow *mask, const struct flow *flow)
 	memset(mask->dl_src, 0xff, 6);
 	mask->dl_type = 0xffff;
 	mask->vlan_tci = 0xffff;
-	if (flow->outer_vlan_tci) {
-		mask->outer_vlan_tci = 0xffff;
-		mask->outer_vlan_tpid = 0xffff;
-	}
+	if (flow->vlan_tci)
+		mask->vlan_tpid = 0xffff;
+	if (flow->inner_vlan_tci)
+		mask->inner_vlan_tci = 0xffff;
 	if (flow->dl_type == ETH_TYPE_ARP) {
 		mask->nw_src = mask->nw_dst = UINT32_MAX;
 		mask->nw_proto = 0xff;
@@ -452,9 +448,9 @@ int flow_format(const struct flow *flow, const struct flow *mask, char *buf, siz
 	fb_uint(&b, "in_port", flow->in_port, m->in_port, UINT32_MAX, false);
 	fb_mac(&b, "dl_src", flow->dl_src, m->dl_src);
 	fb_mac(&b, "dl_dst", flow->dl_dst, m->dl_dst);
-	fb_uint(&b, "outer_vlan_tpid", flow->outer_vlan_tpid, m->outer_vlan_tpid, 0xffff, true);
-	fb_uint(&b, "outer_vlan_tci", flow->outer_vlan_tci, m->outer_vlan_tci, 0xffff, true);
 	fb_uint(&b, "vlan_tci", flow->vlan_tci, m->vlan_tci, 0xffff, true);
+	fb_uint(&b, "vlan_tpid", flow->vlan_tpid, m->vlan_tpid, 0xffff, true);
+	fb_uint(&b, "inner_vlan_tci", flow->inner_vlan_tci, m->inner_vlan_tci, 0xffff, true);
 	fb_uint(&b, "dl_type", flow->dl_type, m->dl_type, 0xffff, true);
 	fb_ipv4(&b, arp ? "arp_spa" : "nw_src", flow->nw_src, m->nw_src);
 	fb_ipv4(&b, arp ? "arp_tpa" : "nw_dst", flow->nw_dst, m->nw_dst);

@@ -23,11 +23,16 @@
 
 #include "lib/packet.h"
 
-#define FLOW_WC_SEQ 1
+#define FLOW_WC_SEQ 2
 #define FLOW_N_REGS 8
 
-/* vlan_tci / outer_vlan_tci: host-order TCI with VLAN_CFI set when a tag is
- * present (so "no tag" = 0 and "tag with vid 0" = VLAN_CFI), as in OVS. */
+/* vlan_tci / inner_vlan_tci: host-order TCI with VLAN_CFI set when a tag is
+ * present (so "no tag" = 0 and "tag with vid 0" = VLAN_CFI), as in OVS.
+ * vlan_tci is the OUTERMOST tag, the one OpenFlow's VLAN_VID/VLAN_PCP (and
+ * OVS's dl_vlan/vlan_tci) match and that set_field/push/pop edit on the
+ * wire; inner_vlan_tci is the second tag of a double-tagged (QinQ) frame.
+ * The flow does not keep the inner tag's TPID: translation assumes 0x8100
+ * for it once a pop_vlan makes it the outermost tag. */
 #define VLAN_CFI       0x1000
 #define VLAN_PCP_SHIFT 13
 #define VLAN_PCP_MASK  0xe000
@@ -66,10 +71,10 @@ struct flow {
 	/* L2 (words 8-10). */
 	uint8_t dl_dst[6];
 	uint8_t dl_src[6];
-	uint16_t dl_type;         /* ethertype after any VLAN tags */
-	uint16_t vlan_tci;        /* inner (or only) 802.1Q tag, VLAN_CFI if present */
-	uint16_t outer_vlan_tci;  /* outer tag when there are two (802.1ad/QinQ) */
-	uint16_t outer_vlan_tpid; /* 0x88a8 or 0x8100 when outer_vlan_tci is set */
+	uint16_t dl_type;        /* ethertype after any VLAN tags */
+	uint16_t vlan_tci;       /* outermost (or only) tag, VLAN_CFI if present */
+	uint16_t vlan_tpid;      /* that tag's TPID (0x8100 / 0x88a8), 0 if untagged */
+	uint16_t inner_vlan_tci; /* second tag when there are two (QinQ), else 0 */
 	uint8_t pad1[4];
 
 	/* L3 (words 11-16). */
@@ -100,6 +105,10 @@ struct flow {
 _Static_assert(sizeof(struct flow) % sizeof(uint64_t) == 0, "flow must be whole 64-bit words");
 _Static_assert(sizeof(struct flow) == 176, "flow layout changed: bump FLOW_WC_SEQ and update");
 _Static_assert(offsetof(struct flow, dl_dst) == 64, "flow L2 must start at word 8");
+_Static_assert(offsetof(struct flow, vlan_tci) == 78 && offsetof(struct flow, vlan_tpid) == 80 &&
+                       offsetof(struct flow, inner_vlan_tci) == 82,
+               "VLAN fields moved: bump FLOW_WC_SEQ and update");
+_Static_assert(FLOW_U64S == 22, "flow word count changed: bump FLOW_WC_SEQ and update");
 
 /* A mask over a flow: 1-bits are the bits that matter. */
 struct flow_wc {
@@ -117,8 +126,9 @@ static inline const uint64_t *flow_u64(const struct flow *f)
  * (e.g. an IPv4 header cut short gives dl_type 0x0800 and nw_* 0).  Never
  * fails.  Details:
  *  - A frame shorter than 14 bytes: only in_port is set.
- *  - Up to two VLAN tags (TPID 0x8100 or 0x88a8); a tag cut short is not
- *    parsed (dl_type is then its TPID).  A third tag stays unparsed too.
+ *  - Up to two VLAN tags (TPID 0x8100 or 0x88a8): the first on the wire in
+ *    vlan_tci/vlan_tpid, the second in inner_vlan_tci.  A tag cut short is
+ *    not parsed (dl_type is then its TPID); so is a third tag.
  *  - 802.3 frames: LLC/SNAP with OUI 0 gives the SNAP ethertype, anything
  *    else FLOW_DL_TYPE_NONE.
  *  - IPv4: the header must have version 4, IHL >= 5 and total length >= IHL;

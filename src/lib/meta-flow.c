@@ -71,7 +71,7 @@ static const struct mf_field mf_fields[MFF_N_IDS] = {
               NONE_OXM),
         FIELD(MFF_VLAN_PCP, "vlan_pcp", NULL, 3, 1, LOC(vlan_tci), VLAN_PCP_SHIFT, VLAN_PCP_MASK,
               false, true, MFP_VLAN, MFS_DECIMAL, "VLAN priority", BASIC(7, 1), NONE_OXM),
-        FIELD(MFF_OUTER_VLAN_TCI, "outer_vlan_tci", NULL, 16, 2, LOC(outer_vlan_tci), 0, 0, true,
+        FIELD(MFF_INNER_VLAN_TCI, "inner_vlan_tci", NULL, 16, 2, LOC(inner_vlan_tci), 0, 0, true,
               false, MFP_NONE, MFS_HEX, "VLAN TCI", NONE_OXM, NONE_OXM),
 
         FIELD(MFF_IPV4_SRC, "ip_src", "nw_src", 32, 4, LOC(nw_src), 0, 0, true, true, MFP_IPV4,
@@ -137,7 +137,7 @@ static const struct mf_field mf_fields[MFF_N_IDS] = {
               MFS_ETHERNET, "Ethernet address", BASIC(33, 6), NXM1(25, 6)),
 };
 
-_Static_assert(FLOW_WC_SEQ == 1, "struct flow changed: update the meta-flow table");
+_Static_assert(FLOW_WC_SEQ == 2, "struct flow changed: update the meta-flow table");
 
 void match_init_catchall(struct match *m)
 {

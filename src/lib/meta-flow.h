@@ -49,12 +49,13 @@ enum mf_field_id {
 	MFF_ETH_SRC,
 	MFF_ETH_DST,
 	MFF_ETH_TYPE,
+	/* The VLAN fields but inner_vlan_tci are the OUTERMOST tag's. */
 	MFF_VLAN_TCI,       /* NXM: whole TCI, CFI = tag present */
 	MFF_DL_VLAN,        /* ovs-ofctl dl_vlan: 12-bit VID (0xffff = no tag) */
 	MFF_VLAN_VID,       /* OXM: VID | OFPVID_PRESENT (0x1000) */
 	MFF_DL_VLAN_PCP,    /* ovs-ofctl dl_vlan_pcp */
 	MFF_VLAN_PCP,       /* OXM vlan_pcp */
-	MFF_OUTER_VLAN_TCI, /* Patchbay: outer (802.1ad) tag TCI, CFI = present */
+	MFF_INNER_VLAN_TCI, /* Patchbay: QinQ inner (second) tag TCI, CFI = present */
 	/* L3. */
 	MFF_IPV4_SRC,
 	MFF_IPV4_DST,

@@ -56,18 +56,12 @@ void xlate_normal(struct xlate_ctx *ctx)
 	memset(&b, 0, sizeof b);
 	memset(b.dl_src, 0xff, sizeof b.dl_src);
 	memset(b.dl_dst, 0xff, sizeof b.dl_dst);
-	b.outer_vlan_tci = VLAN_CFI | VLAN_VID_BITS;
 	b.vlan_tci = VLAN_CFI | VLAN_VID_BITS;
 	xlate_consult(ctx, &b);
 
 	/* Untagged and priority-tagged frames are VLAN 0; tagged frames are
-	 * learned and flooded within their outer VLAN (every port trunks). */
-	if (f->outer_vlan_tci & VLAN_CFI)
-		vlan = f->outer_vlan_tci & VLAN_VID_BITS;
-	else if (f->vlan_tci & VLAN_CFI)
-		vlan = f->vlan_tci & VLAN_VID_BITS;
-	else
-		vlan = 0;
+	 * learned and flooded within their outermost VLAN (every port trunks). */
+	vlan = f->vlan_tci & VLAN_CFI ? f->vlan_tci & VLAN_VID_BITS : 0;
 
 	normal_learn(ctx, vlan);
 

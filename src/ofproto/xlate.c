@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/eth.h"
 #include "lib/meta-flow.h"
 #include "openflow/flow-text.h"
 #include "openflow/ofp-actions.h"
@@ -69,10 +70,10 @@ void xlate_consult(struct xlate_ctx *ctx, const struct flow *bits)
 	if ((ctx->derived & XLATE_DERIVED_TTL) && c.nw_ttl)
 		c.nw_ttl = 0xff;
 	if ((ctx->derived & XLATE_DERIVED_VLAN) &&
-	    (c.vlan_tci || c.outer_vlan_tci || c.outer_vlan_tpid)) {
+	    (c.vlan_tci || c.vlan_tpid || c.inner_vlan_tci)) {
 		c.vlan_tci = 0xffff;
-		c.outer_vlan_tci = 0xffff;
-		c.outer_vlan_tpid = 0xffff;
+		c.vlan_tpid = 0xffff;
+		c.inner_vlan_tci = 0xffff;
 	}
 	flow_to_words(b, &c);
 	flow_to_words(wc, &ctx->xo->wc->masks);
@@ -90,27 +91,20 @@ static void consult_dl_type(struct xlate_ctx *ctx)
 	xlate_consult(ctx, &b);
 }
 
-/* Consults which tags are present; returns the outermost tag's TCI field
- * of ctx->flow, or NULL if the packet has none. */
+/* Consults whether the packet has a tag (and, if it has, the bits 'also'
+ * of it); returns the outermost tag's TCI (ctx->flow.vlan_tci), or NULL if
+ * the packet has none. */
 static uint16_t *consult_outer_tci(struct xlate_ctx *ctx, uint16_t also)
 {
 	struct flow b;
 	struct flow *f = &ctx->flow;
-	uint16_t *tci;
 
 	memset(&b, 0, sizeof b);
-	b.outer_vlan_tci = VLAN_CFI;
-	if (f->outer_vlan_tci & VLAN_CFI) {
-		b.outer_vlan_tci |= also;
-		tci = &f->outer_vlan_tci;
-	} else {
-		b.vlan_tci = VLAN_CFI;
-		if (f->vlan_tci & VLAN_CFI)
-			b.vlan_tci |= also;
-		tci = f->vlan_tci & VLAN_CFI ? &f->vlan_tci : NULL;
-	}
+	b.vlan_tci = VLAN_CFI;
+	if (f->vlan_tci & VLAN_CFI)
+		b.vlan_tci |= also;
 	xlate_consult(ctx, &b);
-	return tci;
+	return f->vlan_tci & VLAN_CFI ? &f->vlan_tci : NULL;
 }
 
 static void trace_line(struct xlate_ctx *ctx, const char *fmt, ...) PB_PRINTF(2, 3);
@@ -283,7 +277,6 @@ static uint64_t member_read(const struct flow *f, unsigned ofs, unsigned size)
 static void xlate_set_vlan_bits(struct xlate_ctx *ctx, uint16_t value, uint16_t mask)
 {
 	uint16_t *tci = consult_outer_tci(ctx, 0);
-	uint16_t *wr;
 
 	mask &= VLAN_VID_BITS | VLAN_PCP_MASK;
 	if (!tci) {
@@ -291,9 +284,7 @@ static void xlate_set_vlan_bits(struct xlate_ctx *ctx, uint16_t value, uint16_t 
 		return;
 	}
 	*tci = (uint16_t)((*tci & ~mask) | (value & mask));
-	wr = tci == &ctx->flow.outer_vlan_tci ? &ctx->written.outer_vlan_tci
-	                                      : &ctx->written.vlan_tci;
-	*wr |= mask;
+	ctx->written.vlan_tci |= mask;
 	if (mask & VLAN_VID_BITS)
 		dp_actions_put_set_int(ctx->xo->actions, DP_FIELD_VLAN_VID, value & VLAN_VID_BITS,
 		                       mask & VLAN_VID_BITS);
@@ -308,8 +299,8 @@ static void vlan_reshaped(struct xlate_ctx *ctx)
 {
 	ctx->derived |= XLATE_DERIVED_VLAN;
 	ctx->written.vlan_tci = 0;
-	ctx->written.outer_vlan_tci = 0;
-	ctx->written.outer_vlan_tpid = 0;
+	ctx->written.vlan_tpid = 0;
+	ctx->written.inner_vlan_tci = 0;
 }
 
 /* Pushes a tag with TPID 'tpid' and wire TCI 'tci'. */
@@ -318,16 +309,12 @@ static void xlate_push_vlan(struct xlate_ctx *ctx, uint16_t tpid, uint16_t tci)
 	struct flow *f = &ctx->flow;
 
 	dp_actions_put_push_vlan(ctx->xo->actions, tpid, tci);
-	if (f->vlan_tci & VLAN_CFI) {
-		/* A third tag is beyond what a flow describes: the two outermost
-		 * stay visible to later tables. */
-		if (f->outer_vlan_tci & VLAN_CFI)
-			f->vlan_tci = f->outer_vlan_tci;
-		f->outer_vlan_tci = (uint16_t)(VLAN_CFI | (tci & ~VLAN_CFI));
-		f->outer_vlan_tpid = tpid;
-	} else {
-		f->vlan_tci = (uint16_t)(VLAN_CFI | (tci & ~VLAN_CFI));
-	}
+	/* The old outermost tag becomes the inner one; a third tag is beyond
+	 * what a flow describes, so the two outermost stay visible to later
+	 * tables. */
+	f->inner_vlan_tci = f->vlan_tci;
+	f->vlan_tci = (uint16_t)(VLAN_CFI | (tci & ~VLAN_CFI));
+	f->vlan_tpid = tpid;
 	vlan_reshaped(ctx);
 }
 
@@ -460,12 +447,11 @@ static void xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
 			break;
 		}
 		dp_actions_put_pop_vlan(ctx->xo->actions);
-		if (tci == &f->outer_vlan_tci) {
-			f->outer_vlan_tci = 0;
-			f->outer_vlan_tpid = 0;
-		} else {
-			f->vlan_tci = 0;
-		}
+		/* The inner tag (if any) becomes the outermost.  The flow does
+		 * not keep its TPID: assume the customer tag's. */
+		f->vlan_tci = f->inner_vlan_tci;
+		f->vlan_tpid = f->vlan_tci & VLAN_CFI ? ETH_TYPE_VLAN : 0;
+		f->inner_vlan_tci = 0;
 		vlan_reshaped(ctx);
 		break;
 	case OFPACT_SET_NW_TTL:

@@ -685,6 +685,11 @@ static int check_list(struct ofpact *list, size_t len, struct match *m, uint8_t 
 			break;
 		}
 		case OFPACT_PUSH_VLAN:
+			/* The old outermost tag (or its absence) becomes the inner
+			 * one; the new tag copies its VID and PCP. */
+			m->flow.inner_vlan_tci = m->flow.vlan_tci;
+			m->mask.inner_vlan_tci = m->mask.vlan_tci;
+			/* fall through */
 		case OFPACT_SET_VLAN_VID:
 		case OFPACT_SET_VLAN_PCP:
 			/* From here on the packet has a tag. */
@@ -694,9 +699,12 @@ static int check_list(struct ofpact *list, size_t len, struct match *m, uint8_t 
 			}
 			break;
 		case OFPACT_POP_VLAN:
-			/* The inner tag (if any) is unknown after a pop. */
-			m->flow.vlan_tci = 0;
-			m->mask.vlan_tci = 0;
+			/* The inner tag (whatever the match knows of it, possibly
+			 * nothing) becomes the outermost. */
+			m->flow.vlan_tci = m->flow.inner_vlan_tci;
+			m->mask.vlan_tci = m->mask.inner_vlan_tci;
+			m->flow.inner_vlan_tci = 0;
+			m->mask.inner_vlan_tci = 0;
 			break;
 		case OFPACT_GOTO_TABLE: {
 			const struct ofpact_goto_table *g = (const void *)a;

@@ -176,7 +176,7 @@ void match_format(const struct match *m, int priority, const struct ofp_port_nam
 		strbuf_printf(sb, "in_port=%s,", port);
 	}
 	put_vlan(sb, m);
-	put_field(sb, "outer_vlan_tci", MFF_OUTER_VLAN_TCI, m);
+	put_field(sb, "inner_vlan_tci", MFF_INNER_VLAN_TCI, m);
 	put_field(sb, "dl_src", MFF_ETH_SRC, m);
 	put_field(sb, "dl_dst", MFF_ETH_DST, m);
 	if (!sh)

@@ -144,28 +144,49 @@ def test_dec_ttl(daemon, netns, bridge, three_hosts, workdir):
 
 def test_push_vlan_on_tagged_frame_makes_qinq(daemon, netns, bridge, three_hosts, workdir):
     h1, h2, h3 = three_hosts
+    # dl_vlan / vlan_vid are the OUTERMOST tag (as in OpenFlow and OVS), the one that
+    # set_field:...->vlan_vid rewrites; inner_vlan_tci is the second tag of two (VLAN_CFI
+    # 0x1000 = present).
     daemon.pbctl_ok("add-flow", bridge, "priority=100,in_port=%s,dl_vlan=10,actions=push_vlan:"
                     "0x88a8,set_field:20->vlan_vid,output:%s" % (h1.port, h2.port))
-    # pop_vlan on a double-tagged frame removes the outer tag only.  (dl_vlan is the inner or
-    # only tag; outer_vlan_tci the outer one of two, with VLAN_CFI 0x1000 = present.)
-    daemon.pbctl_ok("add-flow", bridge, "priority=100,in_port=%s,outer_vlan_tci=0x101e/0x1fff,"
-                    "actions=pop_vlan,output:%s" % (h1.port, h3.port))
+    # pop_vlan on a double-tagged frame removes the outer tag only.
+    daemon.pbctl_ok("add-flow", bridge, "priority=100,in_port=%s,dl_vlan=30,"
+                    "inner_vlan_tci=0x1028/0x1fff,actions=pop_vlan,output:%s"
+                    % (h1.port, h3.port))
+    # Matching and rewriting a double-tagged frame's VID both act on the outer tag.
+    daemon.pbctl_ok("add-flow", bridge, "priority=100,in_port=%s,dl_vlan=50,"
+                    "actions=set_field:4156->vlan_vid,output:%s" % (h1.port, h3.port))
     tag = b"pb-qinq-" + netns.prefix.encode()
-    inner = IP(src=h1.ip, dst=h2.ip) / UDP(sport=4000, dport=3020) / tag
+
+    def inner(dport):
+        return IP(src=h1.ip, dst=h2.ip) / UDP(sport=4000, dport=dport) / tag
+
     cap2, cap3 = Capture(h2.ns, h2.ifname, workdir), Capture(h3.ns, h3.ifname, workdir)
     send_frames(h1.ns, h1.ifname, [
-        Ether(src=h1.mac, dst=OTHER_MAC) / Dot1Q(vlan=10, prio=2) / inner,
-        Ether(src=h1.mac, dst=OTHER_MAC, type=0x88a8) / Dot1Q(vlan=30) / Dot1Q(vlan=40) / inner])
+        Ether(src=h1.mac, dst=OTHER_MAC) / Dot1Q(vlan=10, prio=2) / inner(3020),
+        Ether(src=h1.mac, dst=OTHER_MAC, type=0x88a8) / Dot1Q(vlan=30) / Dot1Q(vlan=40)
+        / inner(3021),
+        # Inner VID 10 must not take the dl_vlan=10 rule: the outer VID 50 decides.
+        Ether(src=h1.mac, dst=OTHER_MAC, type=0x88a8) / Dot1Q(vlan=50, prio=3) / Dot1Q(vlan=10)
+        / inner(3022)])
     got2, got3 = tagged(cap2.stop(), tag), tagged(cap3.stop(), tag)
-    assert len(got2) == 1 and len(got3) == 1, ([f.summary() for f in got2],
+    assert len(got2) == 1 and len(got3) == 2, ([f.summary() for f in got2],
                                                [f.summary() for f in got3])
     f = got2[0]
+    assert f[UDP].dport == 3020, f.summary()
     assert f[Ether].type == 0x88a8 and Dot1AD in f, f.summary()
     outer, in_tag = f[Dot1AD], f[Dot1AD].payload
     assert outer.vlan == 20 and outer.type == 0x8100, f.summary()
     # push_vlan copies the PCP of the existing tag into the new one.
     assert outer.prio == 2, f.summary()
     assert isinstance(in_tag, Dot1Q) and in_tag.vlan == 10 and in_tag.type == 0x0800, f.summary()
-    f = got3[0]
+    by_port = {f[UDP].dport: f for f in got3}
+    assert sorted(by_port) == [3021, 3022], [f.summary() for f in got3]
+    f = by_port[3021]
     assert f[Ether].type == 0x8100 and Dot1AD not in f and f[Dot1Q].vlan == 40, f.summary()
     assert isinstance(f[Dot1Q].payload, IP), f.summary()
+    f = by_port[3022]
+    assert f[Ether].type == 0x88a8 and Dot1AD in f, f.summary()
+    outer, in_tag = f[Dot1AD], f[Dot1AD].payload
+    assert (outer.vlan, outer.prio, outer.type) == (60, 3, 0x8100), f.summary()
+    assert isinstance(in_tag, Dot1Q) and in_tag.vlan == 10 and in_tag.type == 0x0800, f.summary()

@@ -348,9 +348,9 @@ static uint64_t flow_int(const struct flow *fl, enum dp_field f)
 {
 	switch (f) {
 	case DP_FIELD_VLAN_VID:
-		return (fl->outer_vlan_tci ? fl->outer_vlan_tci : fl->vlan_tci) & 0xfff;
+		return fl->vlan_tci & 0xfff; /* the outermost tag, as the edit */
 	case DP_FIELD_VLAN_PCP:
-		return (fl->outer_vlan_tci ? fl->outer_vlan_tci : fl->vlan_tci) >> 13;
+		return fl->vlan_tci >> 13;
 	case DP_FIELD_IPV4_SRC:
 	case DP_FIELD_ARP_SPA:
 		return fl->nw_src;
@@ -617,6 +617,38 @@ static void test_push_pop(void **state)
 	assert_int_equal(fl.vlan_tci, 0x2006 | VLAN_CFI);
 	assert_int_equal(fl.dl_type, ETH_TYPE_IPV4);
 	assert_int_equal(fl.tp_src, 1234);
+
+	/* A second push makes the old tag the inner one; a VID edit changes the
+	 * outermost tag on the wire and in the flow; a pop makes the inner tag
+	 * the outermost again.  The tracked flow always equals re-extraction. */
+	dp_actions_clear(&acts);
+	dp_actions_put_push_vlan(&acts, ETH_TYPE_VLAN_8021AD, 20);
+	assert_int_equal(dp_execute(&pkt, &fl, &acts, &rec_ops, &r), 0);
+	assert_int_equal(fl.vlan_tci, 20 | VLAN_CFI);
+	assert_int_equal(fl.vlan_tpid, ETH_TYPE_VLAN_8021AD);
+	assert_int_equal(fl.inner_vlan_tci, 0x2006 | VLAN_CFI);
+	assert_int_equal(fl.dl_type, ETH_TYPE_IPV4);
+	dp_actions_clear(&acts);
+	dp_actions_put_set_int(&acts, DP_FIELD_VLAN_VID, 30, 0xfff);
+	dp_actions_put_set_int(&acts, DP_FIELD_VLAN_PCP, 5, 0x7);
+	assert_int_equal(dp_execute(&pkt, &fl, &acts, &rec_ops, &r), 0);
+	assert_int_equal(pb_get_be16(pkt.data + 12), ETH_TYPE_VLAN_8021AD);
+	assert_int_equal(pb_get_be16(pkt.data + 14), 0xa000 | 30);
+	assert_int_equal(pb_get_be16(pkt.data + 18), 0x2006);
+	assert_int_equal(fl.vlan_tci, 0xa000 | 30 | VLAN_CFI);
+	assert_int_equal(fl.inner_vlan_tci, 0x2006 | VLAN_CFI);
+	{
+		struct flow re;
+
+		flow_extract(&pkt, 1, &re);
+		assert_memory_equal(&re, &fl, sizeof re);
+	}
+	dp_actions_clear(&acts);
+	dp_actions_put_pop_vlan(&acts);
+	assert_int_equal(dp_execute(&pkt, &fl, &acts, &rec_ops, &r), 0);
+	assert_int_equal(fl.vlan_tci, 0x2006 | VLAN_CFI);
+	assert_int_equal(fl.vlan_tpid, ETH_TYPE_VLAN);
+	assert_int_equal(fl.inner_vlan_tci, 0);
 
 	/* No headroom: -ENOSPC, packet unchanged, later outputs skipped. */
 	pkt.headroom = 0;

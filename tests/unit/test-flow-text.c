@@ -110,8 +110,14 @@ static const struct round_trip round_trips[] = {
         {"priority=65535,ip,nw_frag=not_later,actions=drop",
          "priority=65535,ip,nw_frag=not_later actions=drop"},
         {"dl_type=0x0800,nw_proto=6,tp_dst=22,actions=drop", "tcp,tp_dst=22 actions=drop"},
-        {"outer_vlan_tci=0x1005,dl_vlan=7,actions=drop",
-         "dl_vlan=7,outer_vlan_tci=0x1005 actions=drop"},
+        {"inner_vlan_tci=0x1005,dl_vlan=7,actions=drop",
+         "dl_vlan=7,inner_vlan_tci=0x1005 actions=drop"},
+        /* After a pop the inner tag is the outermost: a match that knows
+         * there is one allows setting its VID; push keeps a tag outermost. */
+        {"dl_vlan=7,inner_vlan_tci=0x1000/0x1000,actions=pop_vlan,set_field:4101->vlan_vid",
+         "dl_vlan=7,inner_vlan_tci=0x1000/0x1000 actions=pop_vlan,set_field:4101->vlan_vid"},
+        {"actions=push_vlan:0x88a8,pop_vlan,pop_vlan,push_vlan:0x8100,set_field:4101->vlan_vid",
+         "actions=push_vlan:0x88a8,pop_vlan,pop_vlan,push_vlan:0x8100,set_field:4101->vlan_vid"},
 };
 
 static char *format_fm(const struct flow_text_mod *fm, const struct ofp_port_names *names)
@@ -289,6 +295,15 @@ static const struct bad bads[] = {
         {FLOW_TEXT_ADD, "ip,actions=mod_tp_dst:80",
          "actions: mod_tp_dst: tcp_dst requires ip_proto=6 in the match (e.g. 'tcp')"},
         {FLOW_TEXT_ADD, "actions=set_field:5->vlan_vid",
+         "actions: set_field:...->vlan_vid needs a VLAN tag: match one (e.g. 'dl_vlan=10') or "
+         "push_vlan first"},
+        {FLOW_TEXT_ADD, "dl_vlan=7,actions=pop_vlan,set_field:5->vlan_vid",
+         "actions: set_field:...->vlan_vid needs a VLAN tag: match one (e.g. 'dl_vlan=10') or "
+         "push_vlan first"},
+        {FLOW_TEXT_ADD, "dl_vlan=7,inner_vlan_tci=0,actions=pop_vlan,set_field:4101->vlan_vid",
+         "actions: set_field:...->vlan_vid needs a VLAN tag: match one (e.g. 'dl_vlan=10') or "
+         "push_vlan first"},
+        {FLOW_TEXT_ADD, "actions=push_vlan:0x8100,pop_vlan,set_field:4101->vlan_vid",
          "actions: set_field:...->vlan_vid needs a VLAN tag: match one (e.g. 'dl_vlan=10') or "
          "push_vlan first"},
         {FLOW_TEXT_ADD, "actions=write_actions(output:1,output:2)",

@@ -108,32 +108,43 @@ static void test_vlans(void **state)
 	uint16_t tp3[] = {0x8100, 0x8100, 0x8100}, tc3[] = {1, 2, 3};
 	struct tb t;
 	struct flow f, e;
+	char buf[512];
 
 	tb_eth(&t, 1, tp1, tc1, 0x88cc);
 	tb_fill(&t, 0, 30);
 	extract(&t, t.len, &f);
 	expect_init(&e, 0x88cc);
 	e.vlan_tci = 0x6064 | VLAN_CFI;
+	e.vlan_tpid = ETH_TYPE_VLAN;
 	assert_flow_equal(&f, &e);
 	check_truncations(&t);
 
 	tb_eth(&t, 2, tp2, tc2, 0x88cc);
 	tb_fill(&t, 0, 30);
 	extract(&t, t.len, &f);
-	e.vlan_tci = 0xa00a | VLAN_CFI;
-	e.outer_vlan_tci = 0x0005 | VLAN_CFI;
-	e.outer_vlan_tpid = ETH_TYPE_VLAN_8021AD;
+	/* vlan_tci is the outermost tag (first on the wire), as OpenFlow's
+	 * VLAN_VID; the second is inner_vlan_tci. */
+	e.vlan_tci = 0x0005 | VLAN_CFI;
+	e.vlan_tpid = ETH_TYPE_VLAN_8021AD;
+	e.inner_vlan_tci = 0xa00a | VLAN_CFI;
 	assert_flow_equal(&f, &e);
 	check_truncations(&t);
+
+	/* Cut inside the second tag: only the outer one is parsed. */
+	extract(&t, 20, &f);
+	expect_init(&e, ETH_TYPE_VLAN);
+	e.vlan_tci = 0x0005 | VLAN_CFI;
+	e.vlan_tpid = ETH_TYPE_VLAN_8021AD;
+	assert_flow_equal(&f, &e);
 
 	/* A third tag is not parsed: its TPID is the dl_type. */
 	tb_eth(&t, 3, tp3, tc3, ETH_TYPE_IPV4);
 	tb_fill(&t, 0, 30);
 	extract(&t, t.len, &f);
 	expect_init(&e, 0x8100);
-	e.outer_vlan_tci = 1 | VLAN_CFI;
-	e.outer_vlan_tpid = 0x8100;
-	e.vlan_tci = 2 | VLAN_CFI;
+	e.vlan_tci = 1 | VLAN_CFI;
+	e.vlan_tpid = 0x8100;
+	e.inner_vlan_tci = 2 | VLAN_CFI;
 	assert_flow_equal(&f, &e);
 
 	/* Tag cut short: dl_type is the TPID, no VLAN. */
@@ -141,6 +152,18 @@ static void test_vlans(void **state)
 	extract(&t, 16, &f);
 	expect_init(&e, 0x8100);
 	assert_flow_equal(&f, &e);
+
+	/* A packet's text form names the outer tag vlan_tci, with its TPID,
+	 * and the second tag inner_vlan_tci (only when there is one). */
+	tb_eth(&t, 2, tp2, tc2, 0x88cc);
+	extract(&t, t.len, &f);
+	flow_format(&f, NULL, buf, sizeof buf);
+	assert_non_null(strstr(buf, ",vlan_tci=0x1005,vlan_tpid=0x88a8,inner_vlan_tci=0xb00a,"
+	                            "dl_type=0x88cc"));
+	tb_eth(&t, 1, tp1, tc1, 0x88cc);
+	extract(&t, t.len, &f);
+	flow_format(&f, NULL, buf, sizeof buf);
+	assert_non_null(strstr(buf, ",vlan_tci=0x7064,vlan_tpid=0x8100,dl_type=0x88cc"));
 }
 
 static void test_ipv4_tcp(void **state)
@@ -156,6 +179,7 @@ static void test_ipv4_tcp(void **state)
 	extract(&t, t.len, &f);
 	expect_init(&e, ETH_TYPE_IPV4);
 	e.vlan_tci = 10 | VLAN_CFI;
+	e.vlan_tpid = ETH_TYPE_VLAN;
 	e.nw_src = 0x0a000001;
 	e.nw_dst = 0x0a000002;
 	e.nw_proto = 6;

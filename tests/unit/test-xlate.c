@@ -15,7 +15,9 @@
 #include <cmocka.h>
 #include <errno.h>
 
+#include "lib/csum.h"
 #include "lib/dp-actions.h"
+#include "lib/eth.h"
 #include "lib/flow.h"
 #include "ofproto/ofproto-private.h"
 #include "ofproto/xlate.h"
@@ -143,7 +145,7 @@ static void mask_init(struct flow *m)
 }
 
 /* NORMAL consults in_port, dl_src, dl_dst and the VLAN presence + VID of
- * both tag positions; nothing else. */
+ * the outermost tag; nothing else. */
 static void test_normal_mask(void **state)
 {
 	struct fixture *fx = *state;
@@ -157,7 +159,6 @@ static void test_normal_mask(void **state)
 	memset(m.dl_src, 0xff, 6);
 	memset(m.dl_dst, 0xff, 6);
 	m.vlan_tci = VLAN_CFI | VLAN_VID_BITS;
-	m.outer_vlan_tci = VLAN_CFI | VLAN_VID_BITS;
 	assert_mask(&wc, &m);
 	assert_string_equal(acts, "output:12,output:13,output:14"); /* flood */
 }
@@ -303,7 +304,6 @@ static void test_metadata_and_normal_after_set(void **state)
 	xl(fx->br, &f, XLATE_LEARN_NONE, &wc, acts, sizeof acts, NULL);
 	memset(m.dl_src, 0xff, 6);
 	m.vlan_tci = VLAN_CFI | VLAN_VID_BITS;
-	m.outer_vlan_tci = VLAN_CFI | VLAN_VID_BITS;
 	assert_mask(&wc, &m);
 	assert_string_equal(acts, "set(eth(dst=02:00:00:00:00:99)),output:12,output:13,output:14");
 }
@@ -333,8 +333,8 @@ static void test_derived_fields(void **state)
 	add(fx->br, "table=1,dl_vlan=0,actions=output:3");
 	mask_init(&m);
 	m.vlan_tci = 0xffff;
-	m.outer_vlan_tci = 0xffff;
-	m.outer_vlan_tpid = 0xffff;
+	m.vlan_tpid = 0xffff;
+	m.inner_vlan_tci = 0xffff;
 	xl(fx->br, &f, XLATE_LEARN_NONE, &wc, acts, sizeof acts, NULL);
 	assert_mask(&wc, &m);
 	assert_string_equal(acts, "push_vlan(vid=0,pcp=0),output:13");
@@ -345,10 +345,152 @@ static void test_derived_fields(void **state)
 	add(fx->br, "actions=mod_vlan_vid:7,output:2");
 	mask_init(&m);
 	m.vlan_tci = VLAN_CFI;
-	m.outer_vlan_tci = VLAN_CFI;
 	xl(fx->br, &f, XLATE_LEARN_NONE, &wc, acts, sizeof acts, NULL);
 	assert_mask(&wc, &m);
 	assert_string_equal(acts, "push_vlan(vid=7,pcp=0),output:12");
+}
+
+/* Records the packets a dp_execute() outputs (at most 4, 128 bytes). */
+struct out_rec {
+	int n;
+	uint32_t ports[4];
+	uint8_t bytes[4][128];
+	uint32_t lens[4];
+};
+
+static void out_rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
+                           const struct dp_tunnel_md *tun)
+{
+	struct out_rec *r = aux;
+
+	assert_true(r->n < 4 && pkt->len <= sizeof r->bytes[0]);
+	r->ports[r->n] = port;
+	r->lens[r->n] = pkt->len;
+	memcpy(r->bytes[r->n++], pkt->data, pkt->len);
+}
+
+/* Builds a double-tagged (802.1ad VID 'outer', 802.1Q VID 'inner') IPv4/UDP
+ * frame a -> b into 'buf' after 8 bytes of headroom; returns the packet. */
+static struct pkt qinq_packet(uint8_t buf[128], uint16_t outer, uint16_t inner)
+{
+	static const uint8_t ip_udp[28] = {
+	        0x45, 0,    0, 28, 0,  0, 0, 0, 64, 17, 0, 0, /* IPv4, 28 bytes, TTL 64, UDP */
+	        10,   0,    0, 1,  10, 0, 0, 2,               /* 10.0.0.1 -> 10.0.0.2 */
+	        0x04, 0xd2, 0, 53, 0,  8, 0, 0,               /* UDP 1234 -> 53, no checksum */
+	};
+	uint8_t *p = buf + 8;
+
+	memset(buf, 0, 128);
+	memcpy(p, mac_b, 6);
+	memcpy(p + 6, mac_a, 6);
+	pb_put_be16(p + 12, ETH_TYPE_VLAN_8021AD);
+	pb_put_be16(p + 14, outer);
+	pb_put_be16(p + 16, ETH_TYPE_VLAN);
+	pb_put_be16(p + 18, inner);
+	pb_put_be16(p + 20, ETH_TYPE_IPV4);
+	memcpy(p + 22, ip_udp, sizeof ip_udp);
+	return (struct pkt){.data = p, .len = 22 + sizeof ip_udp, .headroom = 8};
+}
+
+/* Translates the flow of 'pkt' (from ofport 1) and runs the datapath
+ * actions on it; returns the actions as text in 'acts_text'. */
+static void xl_run(struct ofproto *br, struct pkt *pkt, struct flow_wc *wc, char *acts_text,
+                   size_t len, struct out_rec *r)
+{
+	static const struct dp_exec_ops ops = {.output = out_rec_output};
+	struct dp_actions acts;
+	struct xlate_out xo;
+	struct flow f;
+
+	flow_extract(pkt, 1, &f);
+	dp_actions_init(&acts);
+	memset(wc, 0, sizeof *wc);
+	xlate_out_init(&xo, &acts, wc);
+	pthread_mutex_lock(&br->mutex);
+	xlate_flow(br, &f, XLATE_LEARN_NONE, NULL, &xo);
+	pthread_mutex_unlock(&br->mutex);
+	dp_actions_format(&acts, acts_text, len);
+	memset(r, 0, sizeof *r);
+	assert_int_equal(dp_execute(pkt, &f, &acts, &ops, r), 0);
+	xlate_out_uninit(&xo);
+	dp_actions_uninit(&acts);
+}
+
+/* On a double-tagged frame dl_vlan / vlan_vid match the OUTERMOST tag, the
+ * one set_field:...->vlan_vid rewrites on the wire: matching a VID, setting
+ * it and matching the new value in the next table all see the same tag, and
+ * the inner tag is only inner_vlan_tci.  Push and pop shift the tags the
+ * way the wire does. */
+static void test_qinq_match_and_set_agree(void **state)
+{
+	struct fixture *fx = *state;
+	struct flow_wc wc;
+	struct out_rec r;
+	struct flow m;
+	uint8_t buf[128];
+	char acts[256];
+	struct pkt pkt;
+
+	del_all(fx->br);
+	add(fx->br, "table=0,priority=20,dl_vlan=10,actions=set_field:4126->vlan_vid,goto_table:1");
+	add(fx->br, "table=0,priority=10,dl_vlan=20,actions=output:4"); /* the inner VID */
+	add(fx->br, "table=1,priority=20,dl_vlan=30,inner_vlan_tci=0x1014/0x1fff,actions=output:2");
+	add(fx->br, "table=1,priority=10,actions=output:3");
+	pkt = qinq_packet(buf, 0x2000 | 10, 20);
+	xl_run(fx->br, &pkt, &wc, acts, sizeof acts, &r);
+	assert_string_equal(acts, "set(vlan(vid=30)),output:12");
+	assert_int_equal(r.n, 1);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 12), ETH_TYPE_VLAN_8021AD);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 14), 0x2000 | 30); /* PCP kept */
+	assert_int_equal(pb_get_be16(r.bytes[0] + 16), ETH_TYPE_VLAN);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 18), 20);
+	/* Table 0 consults the outer VID (the written bits are not consulted
+	 * again by table 1), table 1 the inner tag's presence and VID. */
+	mask_init(&m);
+	m.vlan_tci = VLAN_CFI | VLAN_VID_BITS;
+	m.inner_vlan_tci = VLAN_CFI | VLAN_VID_BITS;
+	assert_mask(&wc, &m);
+
+	/* A frame whose OUTER VID is 20 takes the dl_vlan=20 rule. */
+	pkt = qinq_packet(buf, 20, 10);
+	xl_run(fx->br, &pkt, &wc, acts, sizeof acts, &r);
+	assert_string_equal(acts, "output:14");
+
+	/* pop_vlan: the inner tag is the outermost one for the next table. */
+	del_all(fx->br);
+	add(fx->br, "table=0,dl_vlan=10,actions=pop_vlan,goto_table:1");
+	add(fx->br, "table=1,priority=20,dl_vlan=20,inner_vlan_tci=0,actions=output:2");
+	add(fx->br, "table=1,priority=10,actions=output:3");
+	pkt = qinq_packet(buf, 10, 0x4000 | 20);
+	xl_run(fx->br, &pkt, &wc, acts, sizeof acts, &r);
+	assert_string_equal(acts, "pop_vlan,output:12");
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.lens[0], pkt.len);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 12), ETH_TYPE_VLAN);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 14), 0x4000 | 20);
+	mask_init(&m);
+	m.vlan_tci = 0xffff; /* shifted tag stack: whole fields */
+	m.vlan_tpid = 0xffff;
+	m.inner_vlan_tci = 0xffff;
+	assert_mask(&wc, &m);
+
+	/* push_vlan: the new outer tag copies the outer VID; the old outer tag
+	 * becomes the inner one (the old inner one drops out of the flow). */
+	del_all(fx->br);
+	add(fx->br, "table=0,actions=push_vlan:0x88a8,set_field:4101->vlan_vid,goto_table:1");
+	add(fx->br, "table=1,priority=20,dl_vlan=5,inner_vlan_tci=0x100a/0x1fff,"
+	            "actions=output:2");
+	add(fx->br, "table=1,priority=10,actions=output:3");
+	pkt = qinq_packet(buf, 10, 20);
+	xl_run(fx->br, &pkt, &wc, acts, sizeof acts, &r);
+	assert_string_equal(acts, "push_vlan(tpid=0x88a8,vid=10,pcp=0),set(vlan(vid=5)),output:12");
+	assert_int_equal(r.n, 1);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 12), ETH_TYPE_VLAN_8021AD);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 14), 5);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 16), ETH_TYPE_VLAN_8021AD);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 18), 10);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 20), ETH_TYPE_VLAN);
+	assert_int_equal(pb_get_be16(r.bytes[0] + 22), 20);
 }
 
 /* Action set, clear_actions, output rules and reserved ports. */
@@ -543,6 +685,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_metadata_and_normal_after_set, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_derived_fields, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_qinq_match_and_set_agree, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_trace, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_flow_mod_semantics, setup, teardown),
