@@ -54,8 +54,8 @@ echo "== starting patchbayd (files in $TMP)"
 "$PATCHBAYD" --db "$TMP/conf.json" --socket "$TMP/pb.sock" --pidfile "$TMP/patchbayd.pid" \
 	--log-file "$TMP/patchbayd.log" --detach
 
-# A /24 the host does not use itself: each switch port is also a device of the root
-# namespace, whose stack would answer ARP there for the host's own addresses.
+# A /24 the host does not use itself, so the demo's addresses cannot be confused with the
+# host's own.
 NET=
 for n in 198.18.213 10.213.37 172.31.213; do
 	if ! ip -4 -o addr show | grep -q "inet $n\."; then
@@ -83,3 +83,19 @@ echo "== state"
 pbctl show
 pbctl dump-ports br0
 pbctl fdb-show br0
+pbctl dump-flows br0
+pbctl dump-megaflows br0
+
+echo "== an OpenFlow ACL: drop ICMP to $NET.2, then remove it"
+pbctl add-flow br0 "priority=200,icmp,nw_dst=$NET.2,actions=drop"
+if ip netns exec "$NS1" ping -c 2 -i 0.2 -W 1 -q $NET.2 >/dev/null; then
+	echo "demo: ping got through a drop rule" >&2
+	exit 1
+fi
+echo "ping blocked, as the rule says"
+pbctl dump-flows br0
+MAC1=$(ip -n "$NS1" -br link show ${P}p1n | awk '{print $3}')
+MAC2=$(ip -n "$NS2" -br link show ${P}p2n | awk '{print $3}')
+pbctl trace br0 "in_port=${P}p1,dl_src=$MAC1,dl_dst=$MAC2,icmp,nw_src=$NET.1,nw_dst=$NET.2"
+pbctl del-flows br0 "priority=200,icmp,nw_dst=$NET.2" --strict
+ip netns exec "$NS1" ping -c 2 -i 0.2 -w 10 -q $NET.2
