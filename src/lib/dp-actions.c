@@ -50,6 +50,9 @@ static const struct dp_field_info dp_fields[DP_N_FIELDS] = {
         [DP_FIELD_ICMP_CODE] = {"icmp", "code", 0, FMT_DEC, true, 0xff},
         [DP_FIELD_ICMPV6_TYPE] = {"icmpv6", "type", 0, FMT_DEC, true, 0xff},
         [DP_FIELD_ICMPV6_CODE] = {"icmpv6", "code", 0, FMT_DEC, true, 0xff},
+        [DP_FIELD_ND_TARGET] = {"nd", "target", 16, FMT_IPV6, true, 0},
+        [DP_FIELD_ND_SLL] = {"nd", "sll", 6, FMT_MAC, true, 0},
+        [DP_FIELD_ND_TLL] = {"nd", "tll", 6, FMT_MAC, true, 0},
         [DP_FIELD_ARP_OP] = {"arp", "op", 0, FMT_DEC, true, 0xffff},
         [DP_FIELD_ARP_SPA] = {"arp", "sip", 0, FMT_IPV4, true, UINT32_MAX},
         [DP_FIELD_ARP_TPA] = {"arp", "tip", 0, FMT_IPV4, true, UINT32_MAX},
@@ -585,6 +588,20 @@ static int dp_exec_set_bytes(struct dp_exec *x, enum dp_field f, const uint8_t *
 		error = pkt_set_ipv6_addr(pkt, l, f == DP_FIELD_IPV6_SRC, v, m);
 		if (flow)
 			dst = f == DP_FIELD_IPV6_SRC ? flow->ipv6_src : flow->ipv6_dst;
+		break;
+	case DP_FIELD_ND_TARGET:
+		l = dp_exec_layers(x);
+		error = pkt_set_nd_target(pkt, l, v, m);
+		if (flow)
+			dst = flow->nd_target;
+		break;
+	case DP_FIELD_ND_SLL:
+	case DP_FIELD_ND_TLL:
+		/* The flow keeps the NS's SLL / NA's TLL in arp_sha / arp_tha. */
+		l = dp_exec_layers(x);
+		error = pkt_set_nd_lla(pkt, l, f == DP_FIELD_ND_SLL, v, m);
+		if (flow)
+			dst = f == DP_FIELD_ND_SLL ? flow->arp_sha : flow->arp_tha;
 		break;
 	case DP_FIELD_ARP_SHA:
 	case DP_FIELD_ARP_THA:

@@ -49,9 +49,10 @@ struct dp_action {
 /* Writable fields.  Integer fields carry a host-order value and mask of up to
  * 64 bits (VLAN_VID is the 12-bit VID, VLAN_PCP the 3-bit priority,
  * IPV4_TOS / IPV6_TC the whole 8-bit DSCP<<2|ECN byte, so DSCP alone is
- * mask 0xfc); MAC and IPv6 address fields are 6 or 16 bytes.  Setting a
- * field the packet does not have (e.g. IPV4_SRC on an IPv6 packet, TCP_SRC
- * on UDP) does nothing.  TUN_* are metadata only: they change what output
+ * mask 0xfc); MAC and IPv6 address fields (ND_SLL/TLL and ND_TARGET too)
+ * are 6 or 16 bytes.  Setting a field the packet does not have (e.g.
+ * IPV4_SRC on an IPv6 packet, TCP_SRC on UDP, ND_SLL on an NS without that
+ * option) does nothing.  TUN_* are metadata only: they change what output
  * passes as tunnel metadata, never the packet. */
 enum dp_field {
 	DP_FIELD_ETH_SRC,
@@ -77,6 +78,9 @@ enum dp_field {
 	DP_FIELD_ICMP_CODE,
 	DP_FIELD_ICMPV6_TYPE,
 	DP_FIELD_ICMPV6_CODE,
+	DP_FIELD_ND_TARGET, /* ICMPv6 NS/NA code 0 (see pkt_set_nd_target()) */
+	DP_FIELD_ND_SLL,    /* the NS's source link-layer address option */
+	DP_FIELD_ND_TLL,    /* the NA's target link-layer address option */
 	DP_FIELD_ARP_OP,
 	DP_FIELD_ARP_SPA,
 	DP_FIELD_ARP_TPA,

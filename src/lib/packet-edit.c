@@ -363,6 +363,78 @@ int pkt_set_icmp(struct pkt *pkt, const struct pkt_layers *l, bool v6, bool code
 	return 0;
 }
 
+/* ---- IPv6 neighbor discovery ---- */
+
+/* Checks that the packet is an NS or NA by flow_extract()'s rules (see
+ * packet-edit.h).  Returns 0 and sets '*lla_ofs' to the packet offset of
+ * the MAC of the NS's SLL or NA's TLL option (0 if it has none), or
+ * -EINVAL. */
+static int nd_locate(const struct pkt *pkt, const struct pkt_layers *l, uint32_t *lla_ofs)
+{
+	const uint8_t *p = pkt->data + l->l4_ofs;
+	uint32_t len, ofs = 24;
+	uint8_t want;
+
+	*lla_ofs = 0;
+	if (!l->l4_ofs || l->nw_proto != FLOW_IPPROTO_ICMPV6 || !(l->flags & PKT_L_IPV6))
+		return -EINVAL;
+	len = l->l3_end - l->l4_ofs;
+	if (len < 24 || (p[0] != 135 && p[0] != 136) || p[1] != 0)
+		return -EINVAL;
+	want = p[0] == 135 ? 1 : 2;
+	while (len - ofs >= 8) {
+		uint32_t opt_len = (uint32_t)p[ofs + 1] * 8;
+
+		if (!opt_len || opt_len > len - ofs)
+			goto malformed;
+		if (p[ofs] == want && opt_len == 8) {
+			if (*lla_ofs && !eth_addr_is_zero(pkt->data + *lla_ofs))
+				goto malformed; /* a duplicate: flow_extract() drops all */
+			*lla_ofs = l->l4_ofs + ofs + 2;
+		}
+		ofs += opt_len;
+	}
+	return 0;
+malformed:
+	*lla_ofs = 0;
+	return -EINVAL;
+}
+
+/* Masked write of the 'n' bytes at packet offset 'ofs' (even, inside the
+ * ICMPv6 message at l->l4_ofs) with the ICMPv6 checksum updated. */
+static void nd_write(struct pkt *pkt, const struct pkt_layers *l, uint32_t ofs, const uint8_t *v,
+                     const uint8_t *m, size_t n)
+{
+	uint8_t *field = pkt->data + ofs, *check = pkt->data + l->l4_ofs + 2;
+	uint8_t old[16];
+
+	memcpy(old, field, n);
+	masked_bytes(field, v, m, n);
+	pb_put_be16(check, csum_update_bytes(pb_get_be16(check), old, field, n));
+}
+
+int pkt_set_nd_target(struct pkt *pkt, const struct pkt_layers *l, const uint8_t value[16],
+                      const uint8_t mask[16])
+{
+	uint32_t lla_ofs;
+
+	if (nd_locate(pkt, l, &lla_ofs))
+		return -EINVAL;
+	nd_write(pkt, l, l->l4_ofs + 8, value, mask, 16);
+	return 0;
+}
+
+int pkt_set_nd_lla(struct pkt *pkt, const struct pkt_layers *l, bool sll, const uint8_t value[6],
+                   const uint8_t mask[6])
+{
+	uint32_t lla_ofs;
+
+	if (nd_locate(pkt, l, &lla_ofs) || !lla_ofs || pkt->data[l->l4_ofs] != (sll ? 135 : 136))
+		return -EINVAL;
+	nd_write(pkt, l, lla_ofs, value, mask, 6);
+	return 0;
+}
+
 /* ---- ARP ---- */
 
 int pkt_set_arp_op(struct pkt *pkt, const struct pkt_layers *l, uint16_t value, uint16_t mask)

@@ -5,7 +5,7 @@
  * Checksums are updated incrementally (RFC 1624), so a packet whose checksum
  * was wrong stays wrong by the same amount: the IPv4 header checksum on
  * address/TOS/TTL changes, the TCP/UDP/ICMPv6 checksums on pseudo-header
- * (address) changes and on port/type/code changes, the SCTP CRC32C on port
+ * (address) changes and on port/type/code/ND changes, the SCTP CRC32C on port
  * changes (recomputed over the SCTP packet, preserving any existing error).
  * A UDP checksum of 0 ("none") stays 0 (IPv4, and IPv6 per RFC 6935); a
  * computed UDP checksum of 0 is written as 0xffff.
@@ -79,6 +79,19 @@ int pkt_set_l4_port(struct pkt *pkt, const struct pkt_layers *l, uint8_t proto, 
 /* ICMP (v6 false) or ICMPv6 type (code false) or code. */
 int pkt_set_icmp(struct pkt *pkt, const struct pkt_layers *l, bool v6, bool code, uint8_t value,
                  uint8_t mask);
+/* IPv6 neighbor discovery: an ICMPv6 solicitation (135) or advertisement
+ * (136) with code 0 and a well-formed option list, read as flow_extract()
+ * reads it (options of 8-byte units walked to the end of the payload; a
+ * zero-length or overrunning option, or a second link-layer address option
+ * after a non-zero one, makes the message malformed).  Sets the target
+ * address, or the MAC of the source (sll true: NS, option 1) or target (NA,
+ * option 2) link-layer address option; the ICMPv6 checksum is updated.
+ * -EINVAL (nothing changed) if the packet is not such a message or lacks
+ * the option. */
+int pkt_set_nd_target(struct pkt *pkt, const struct pkt_layers *l, const uint8_t value[16],
+                      const uint8_t mask[16]);
+int pkt_set_nd_lla(struct pkt *pkt, const struct pkt_layers *l, bool sll, const uint8_t value[6],
+                   const uint8_t mask[6]);
 int pkt_set_arp_op(struct pkt *pkt, const struct pkt_layers *l, uint16_t value, uint16_t mask);
 /* ARP SPA (spa true) or TPA. */
 int pkt_set_arp_ip(struct pkt *pkt, const struct pkt_layers *l, bool spa, uint32_t value,

@@ -231,6 +231,12 @@ static int dp_field_of(enum mf_field_id id, bool v6)
 		return DP_FIELD_ICMPV6_TYPE;
 	case MFF_ICMPV6_CODE:
 		return DP_FIELD_ICMPV6_CODE;
+	case MFF_ND_TARGET:
+		return DP_FIELD_ND_TARGET;
+	case MFF_ND_SLL:
+		return DP_FIELD_ND_SLL;
+	case MFF_ND_TLL:
+		return DP_FIELD_ND_TLL;
 	case MFF_TUN_ID:
 		return DP_FIELD_TUN_ID;
 	case MFF_TUN_SRC:
@@ -335,12 +341,6 @@ static void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field
 	case MFF_VLAN_PCP:
 	case MFF_DL_VLAN_PCP:
 		xlate_set_vlan_bits(ctx, tmp.flow.vlan_tci, tmp.mask.vlan_tci);
-		return;
-	case MFF_ND_TARGET:
-	case MFF_ND_SLL:
-	case MFF_ND_TLL:
-		trace_line(ctx, "        -> %s cannot be rewritten by the datapath: ignored",
-		           mf->name);
 		return;
 	case MFF_NW_TOS:
 	case MFF_IP_DSCP:

@@ -2,7 +2,7 @@
  * lib/dp-actions: checksums against a reference, every set-field on every
  * kind of packet (re-extraction shows the new value, checksums still verify
  * and equal a full recomputation), VLAN push/pop, dec_ttl, the output copy
- * rule, formatting, validation. */
+ * rule, formatting, validation, ND target/SLL/TLL rewrites. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,6 +106,9 @@ enum kind {
 	K_ARP,
 	K_VLAN_V4_TCP,
 	K_QINQ_V6_TCP,
+	K_V6_NS,       /* neighbor solicitation: nonce option, then SLL */
+	K_V6_NA,       /* neighbor advertisement with a TLL option */
+	K_V6_NS_NOOPT, /* solicitation with a nonce option but no SLL */
 	K_N
 };
 
@@ -114,6 +117,22 @@ struct tpkt {
 	uint8_t proto; /* L4 protocol with a checksum to verify, 0 if none */
 	bool sctp;
 };
+
+static const uint8_t nd_mac[6] = {0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f};
+
+/* An ICMPv6 NS (135) or NA (136) for target v6b with the options 'opts'
+ * ('n_opts' bytes, already in 8-byte units) after it. */
+static void build_nd(struct tb *t, uint8_t type, const uint8_t *opts, size_t n_opts)
+{
+	tb_eth(t, 0, NULL, NULL, ETH_TYPE_IPV6);
+	tb_ipv6(t, 58, v6a, v6b, 0, 0, 255, 24 + n_opts);
+	tb_u8(t, type);
+	tb_u8(t, 0);
+	tb_u16(t, 0);
+	tb_u32(t, type == 136 ? 0x60000000 : 0); /* NA: solicited, override */
+	tb_bytes(t, v6b, 16);
+	tb_bytes(t, opts, n_opts);
+}
 
 static void build(enum kind k, struct tpkt *p)
 {
@@ -187,6 +206,19 @@ static void build(enum kind k, struct tpkt *p)
 		tb_udp(t, 100, 200, 2);
 		p->proto = 17;
 		break;
+	case K_V6_NS:
+	case K_V6_NA:
+	case K_V6_NS_NOOPT: {
+		uint8_t opts[16] = {14, 1, 1, 2, 3, 4, 5, 6, 1, 1}; /* nonce; SLL */
+
+		memcpy(opts + 10, nd_mac, 6);
+		if (k == K_V6_NA)
+			build_nd(t, 136, (const uint8_t *)"\x02\x01\x0a\x0b\x0c\x0d\x0e\x0f", 8);
+		else
+			build_nd(t, 135, opts, k == K_V6_NS ? 16 : 8);
+		p->proto = 58;
+		break;
+	}
 	case K_ARP:
 		tb_eth(t, 0, NULL, NULL, ETH_TYPE_ARP);
 		tb_u16(t, 1);
@@ -296,8 +328,9 @@ static bool kind_has(enum kind k, enum dp_field f)
 	bool tcp = k == K_V4_TCP || k == K_VLAN_V4_TCP || k == K_V6_TCP || k == K_QINQ_V6_TCP;
 	bool udp = k == K_V4_UDP || k == K_V4_UDP0 || k == K_V6_UDP || k == K_V6_EXT_UDP;
 	bool sctp = k == K_V4_SCTP || k == K_V6_SCTP;
+	bool nd = k == K_V6_NS || k == K_V6_NA || k == K_V6_NS_NOOPT;
 
-	v6 |= k == K_QINQ_V6_TCP;
+	v6 |= k == K_QINQ_V6_TCP || nd;
 	switch (f) {
 	case DP_FIELD_ETH_SRC:
 	case DP_FIELD_ETH_DST:
@@ -330,7 +363,13 @@ static bool kind_has(enum kind k, enum dp_field f)
 		return k == K_V4_ICMP;
 	case DP_FIELD_ICMPV6_TYPE:
 	case DP_FIELD_ICMPV6_CODE:
-		return k == K_V6_ICMP;
+		return k == K_V6_ICMP || nd;
+	case DP_FIELD_ND_TARGET:
+		return nd;
+	case DP_FIELD_ND_SLL:
+		return k == K_V6_NS; /* K_V6_NS_NOOPT lacks the option */
+	case DP_FIELD_ND_TLL:
+		return k == K_V6_NA;
 	case DP_FIELD_ARP_OP:
 	case DP_FIELD_ARP_SPA:
 	case DP_FIELD_ARP_TPA:
@@ -397,9 +436,13 @@ static const uint8_t *flow_bytes(const struct flow *fl, enum dp_field f)
 	case DP_FIELD_IPV6_DST:
 		return fl->ipv6_dst;
 	case DP_FIELD_ARP_SHA:
+	case DP_FIELD_ND_SLL:
 		return fl->arp_sha;
 	case DP_FIELD_ARP_THA:
+	case DP_FIELD_ND_TLL:
 		return fl->arp_tha;
+	case DP_FIELD_ND_TARGET:
+		return fl->nd_target;
 	default:
 		fail();
 		return NULL;
@@ -550,12 +593,88 @@ static void test_layers(void **state)
 			pkt_set_ipv6_addr(&pkt, &l, false, v6a, v6b);
 			pkt_set_l4_port(&pkt, &l, l.nw_proto, true, 1, 0xffff);
 			pkt_set_icmp(&pkt, &l, k == K_V6_ICMP, true, 1, 0xff);
+			pkt_set_nd_target(&pkt, &l, v6a, v6b);
+			pkt_set_nd_lla(&pkt, &l, k != K_V6_NA, v6a, v6b);
 			pkt_set_arp_mac(&pkt, &l, false, v6a, v6b);
 			pkt_set_vlan_tci(&pkt, 1, 0xfff);
 			pkt_dec_ttl(&pkt, &l);
 			free(c);
 		}
 	}
+}
+
+/* ND edits directly: which messages have which field, malformed option
+ * lists, the checksum against a full recomputation. */
+static void test_nd(void **state)
+{
+	static const uint8_t mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+	static const uint8_t ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	                                 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct tpkt p;
+	struct pkt pkt;
+	struct pkt_layers l;
+	struct flow fl;
+	uint8_t orig[600];
+
+	/* NS: target and SLL set; TLL refused (an NS carries no TLL). */
+	build(K_V6_NS, &p);
+	pkt = (struct pkt){.data = p.t.b, .len = (uint32_t)p.t.len};
+	pkt_layers_parse(&pkt, &l);
+	memcpy(orig, p.t.b, p.t.len);
+	assert_int_equal(pkt_set_nd_lla(&pkt, &l, false, mac, ones), -EINVAL);
+	assert_memory_equal(orig, p.t.b, p.t.len);
+	assert_int_equal(pkt_set_nd_target(&pkt, &l, v6a, ones), 0);
+	assert_int_equal(pkt_set_nd_lla(&pkt, &l, true, mac, ones), 0);
+	verify_checksums(&p, p.t.b);
+	flow_extract(&pkt, 1, &fl);
+	assert_memory_equal(fl.nd_target, v6a, 16);
+	assert_memory_equal(fl.arp_sha, mac, 6);
+
+	/* NA: TLL set; SLL refused. */
+	build(K_V6_NA, &p);
+	pkt = (struct pkt){.data = p.t.b, .len = (uint32_t)p.t.len};
+	pkt_layers_parse(&pkt, &l);
+	assert_int_equal(pkt_set_nd_lla(&pkt, &l, true, mac, ones), -EINVAL);
+	assert_int_equal(pkt_set_nd_lla(&pkt, &l, false, mac, ones), 0);
+	verify_checksums(&p, p.t.b);
+	flow_extract(&pkt, 1, &fl);
+	assert_memory_equal(fl.arp_tha, mac, 6);
+	assert_memory_equal(fl.nd_target, v6b, 16);
+
+	/* A zero-length option: malformed, nothing changes. */
+	build(K_V6_NS, &p);
+	p.t.b[p.t.l4 + 24 + 1] = 0;
+	pkt = (struct pkt){.data = p.t.b, .len = (uint32_t)p.t.len};
+	pkt_layers_parse(&pkt, &l);
+	memcpy(orig, p.t.b, p.t.len);
+	assert_int_equal(pkt_set_nd_target(&pkt, &l, v6a, ones), -EINVAL);
+	assert_int_equal(pkt_set_nd_lla(&pkt, &l, true, mac, ones), -EINVAL);
+	assert_memory_equal(orig, p.t.b, p.t.len);
+
+	/* An option running past the payload: malformed too. */
+	build(K_V6_NS, &p);
+	p.t.b[p.t.l4 + 24 + 1] = 3;
+	pkt = (struct pkt){.data = p.t.b, .len = (uint32_t)p.t.len};
+	pkt_layers_parse(&pkt, &l);
+	assert_int_equal(pkt_set_nd_lla(&pkt, &l, true, mac, ones), -EINVAL);
+
+	/* A second SLL after a non-zero one (the nonce turned into an SLL). */
+	build(K_V6_NS, &p);
+	p.t.b[p.t.l4 + 24] = 1;
+	pkt = (struct pkt){.data = p.t.b, .len = (uint32_t)p.t.len};
+	pkt_layers_parse(&pkt, &l);
+	assert_int_equal(pkt_set_nd_target(&pkt, &l, v6a, ones), -EINVAL);
+
+	/* Not ND: an echo request, and an NS with a non-zero code. */
+	build(K_V6_ICMP, &p);
+	pkt = (struct pkt){.data = p.t.b, .len = (uint32_t)p.t.len};
+	pkt_layers_parse(&pkt, &l);
+	assert_int_equal(pkt_set_nd_target(&pkt, &l, v6a, ones), -EINVAL);
+	build(K_V6_NA, &p);
+	p.t.b[p.t.l4 + 1] = 1;
+	pkt = (struct pkt){.data = p.t.b, .len = (uint32_t)p.t.len};
+	pkt_layers_parse(&pkt, &l);
+	assert_int_equal(pkt_set_nd_target(&pkt, &l, v6a, ones), -EINVAL);
 }
 
 static void test_push_pop(void **state)
@@ -798,6 +917,8 @@ static void test_format_equal_validate(void **state)
 	dp_actions_put_set_int(&a, DP_FIELD_TUN_ID, 0x99, UINT64_MAX);
 	dp_actions_put_set_int(&a, DP_FIELD_ARP_SPA, 0x01020304, UINT32_MAX);
 	dp_actions_put_set_int(&a, DP_FIELD_ICMPV6_TYPE, 129, 0xff);
+	dp_actions_put_set_bytes(&a, DP_FIELD_ND_TARGET, v6b, NULL);
+	dp_actions_put_set_bytes(&a, DP_FIELD_ND_TLL, (const uint8_t *)"\x02\0\0\0\0\x07", NULL);
 	dp_actions_put_set_int(&a, DP_FIELD_IPV6_LABEL, 5, 0); /* mask 0: nothing */
 	dp_actions_put_dec_ttl(&a);
 	dp_actions_put_userspace(&a, 0xabc);
@@ -807,7 +928,8 @@ static void test_format_equal_validate(void **state)
 	                    "set(ipv4(dst=192.168.0.0/255.255.0.0)),set(ipv4(tos=0xb8/0xfc)),"
 	                    "set(eth(src=02:00:00:00:00:09)),set(ipv6(dst=2001:db8::1)),"
 	                    "set(tcp(dst=8080)),set(tunnel(tun_id=0x99)),set(arp(sip=1.2.3.4)),"
-	                    "set(icmpv6(type=129)),dec_ttl,userspace(cookie=0xabc)");
+	                    "set(icmpv6(type=129)),set(nd(target=2001:db8::2)),"
+	                    "set(nd(tll=02:00:00:00:00:07)),dec_ttl,userspace(cookie=0xabc)");
 	assert_int_equal(dp_actions_format(&a, buf, 5), n);
 	assert_string_equal(buf, "push");
 	assert_int_equal(dp_actions_validate(a.data, a.size), 0);
@@ -868,6 +990,7 @@ int main(void)
 	        cmocka_unit_test(test_set_fields),
 	        cmocka_unit_test(test_udp_zero_csum_and_sctp_bad_crc),
 	        cmocka_unit_test(test_layers),
+	        cmocka_unit_test(test_nd),
 	        cmocka_unit_test(test_push_pop),
 	        cmocka_unit_test(test_dec_ttl),
 	        cmocka_unit_test(test_output_copy_rule_userspace_tunnel),

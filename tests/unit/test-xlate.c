@@ -22,6 +22,7 @@
 #include "ofproto/ofproto-private.h"
 #include "ofproto/xlate.h"
 #include "openflow/flow-text.h"
+#include "pkt-build.h"
 
 #define DP_BASE 11 /* port pN (ofport N) is datapath port DP_BASE + N - 1 */
 
@@ -493,6 +494,76 @@ static void test_qinq_match_and_set_agree(void **state)
 	assert_int_equal(pb_get_be16(r.bytes[0] + 22), 20);
 }
 
+/* set_field of nd_target / nd_sll / nd_tll: emitted as datapath sets (the
+ * written fields are not consulted by a later lookup), rewritten on the
+ * wire with the ICMPv6 checksum still valid. */
+static void test_set_nd_fields(void **state)
+{
+	static const uint8_t src[16] = {0xfe, 0x80, [15] = 1}, dst[16] = {0xfe, 0x80, [15] = 2};
+	static const uint8_t new_target[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
+	static const uint8_t new_mac[6] = {0x02, 0, 0, 0, 0, 0x99};
+	struct fixture *fx = *state;
+	struct flow_wc wc;
+	struct out_rec r;
+	struct flow m, after;
+	struct tb t;
+	uint8_t buf[8 + 128];
+	char acts[256];
+	struct pkt pkt;
+
+	for (int na = 0; na < 2; na++) {
+		memset(&t, 0, sizeof t);
+		tb_eth(&t, 0, NULL, NULL, ETH_TYPE_IPV6);
+		tb_ipv6(&t, 58, src, dst, 0, 0, 255, 32);
+		tb_u8(&t, na ? 136 : 135);
+		tb_u8(&t, 0);
+		tb_u16(&t, 0);
+		tb_u32(&t, 0);
+		tb_bytes(&t, dst, 16);
+		tb_u8(&t, na ? 2 : 1); /* TLL / SLL option */
+		tb_u8(&t, 1);
+		tb_bytes(&t, mac_a, 6);
+		tb_l4_csum(&t, 58);
+		memcpy(buf + 8, t.b, t.len);
+		pkt = (struct pkt){.data = buf + 8, .len = (uint32_t)t.len, .headroom = 8};
+
+		del_all(fx->br);
+		add(fx->br,
+		    na ? "table=0,icmp6,icmp_type=136,actions=set_field:2001:db8::9->nd_target,"
+		         "set_field:02:00:00:00:00:99->nd_tll,goto_table:1"
+		       : "table=0,icmp6,icmp_type=135,actions=set_field:2001:db8::9->nd_target,"
+		         "set_field:02:00:00:00:00:99->nd_sll,goto_table:1");
+		add(fx->br, na ? "table=1,icmp6,icmp_type=136,nd_target=2001:db8::9,"
+		                 "nd_tll=02:00:00:00:00:99,actions=output:2"
+		               : "table=1,icmp6,icmp_type=135,nd_target=2001:db8::9,"
+		                 "nd_sll=02:00:00:00:00:99,actions=output:2");
+		xl_run(fx->br, &pkt, &wc, acts, sizeof acts, &r);
+		assert_string_equal(acts, na ? "set(nd(target=2001:db8::9)),"
+		                               "set(nd(tll=02:00:00:00:00:99)),output:12"
+		                             : "set(nd(target=2001:db8::9)),"
+		                               "set(nd(sll=02:00:00:00:00:99)),output:12");
+		/* Both tables consult the prerequisites only: the ND fields were
+		 * constants by the time table 1 looked at them. */
+		mask_init(&m);
+		m.dl_type = 0xffff;
+		m.nw_proto = 0xff;
+		m.tp_src = 0xff; /* icmp_type */
+		assert_mask(&wc, &m);
+
+		assert_int_equal(r.n, 1);
+		assert_int_equal(r.lens[0], t.len);
+		assert_memory_equal(r.bytes[0] + t.l4 + 8, new_target, 16);
+		assert_memory_equal(r.bytes[0] + t.l4 + 26, new_mac, 6);
+		memcpy(t.b, r.bytes[0], t.len); /* the checksum equals a recomputation */
+		tb_l4_csum(&t, 58);
+		assert_memory_equal(t.b, r.bytes[0], t.len);
+		pkt = (struct pkt){.data = r.bytes[0], .len = r.lens[0]};
+		flow_extract(&pkt, 1, &after);
+		assert_memory_equal(after.nd_target, new_target, 16);
+		assert_memory_equal(na ? after.arp_tha : after.arp_sha, new_mac, 6);
+	}
+}
+
 /* Action set, clear_actions, output rules and reserved ports. */
 static void test_actions(void **state)
 {
@@ -682,6 +753,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_prefix_mask, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_priority_mask, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_set_field_then_lookup, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_set_nd_fields, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_metadata_and_normal_after_set, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_derived_fields, setup, teardown),
