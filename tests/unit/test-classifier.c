@@ -17,24 +17,9 @@
 
 #include "lib/classifier.h"
 #include "lib/util.h"
+#include "test-rand.h"
 
 /* ---- Random flows and masks ------------------------------------------------ */
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static uint32_t rnd_n(uint32_t n)
-{
-	return (uint32_t)(rnd() % n);
-}
 
 /* Flows drawn from a small value space, so random rules match often. */
 static void random_flow(struct flow *f)

@@ -21,21 +21,7 @@
 #include "lib/emc.h"
 #include "lib/megaflow.h"
 #include "lib/util.h"
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static uint32_t rnd_n(uint32_t n)
-{
-	return (uint32_t)(rnd() % n);
-}
+#include "test-rand.h"
 
 static void random_flow(struct flow *f)
 {

@@ -22,6 +22,7 @@
 #include "ofproto/ofproto-private.h"
 #include "ofproto/xlate.h"
 #include "openflow/flow-text.h"
+#include "bridge-fixture.h"
 #include "pkt-build.h"
 
 #define DP_BASE  21 /* port pN (ofport N) is datapath port DP_BASE + N - 1 */
@@ -77,35 +78,14 @@ static void rec_userspace(void *aux, uint64_t cookie, const struct pkt *pkt, uns
 
 static const struct dp_exec_ops rec_ops = {.output = rec_output, .userspace = rec_userspace};
 
-struct fixture {
-	struct ofswitch *sw;
-	struct ofproto *br;
-};
-
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof *fx);
-	struct errmsg err;
-
-	assert_int_equal(ofswitch_create("socket", &fx->sw, &err), 0);
-	assert_int_equal(ofswitch_bridge_add(fx->sw, "br0", &fx->br, &err), 0);
-	for (uint32_t i = 1; i <= N_PORTS; i++) {
-		char name[8];
-
-		snprintf(name, sizeof name, "p%u", i);
-		assert_int_equal(ofproto_port_attach(fx->br, name, i, DP_BASE + i - 1, NULL), 0);
-	}
-	*state = fx;
-	return 0;
+	return bridge_fixture_setup(state, N_PORTS, DP_BASE);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *fx = *state;
-
-	ofswitch_destroy(fx->sw);
-	free(fx);
-	return 0;
+	return bridge_fixture_teardown(state);
 }
 
 /* Applies 'text' as 'cmd'; returns the error (parse errors included). */

@@ -22,6 +22,7 @@
 #include "ofproto/ofproto-private.h"
 #include "ofproto/xlate.h"
 #include "openflow/flow-text.h"
+#include "bridge-fixture.h"
 #include "pkt-build.h"
 
 #define DP_BASE 11 /* port pN (ofport N) is datapath port DP_BASE + N - 1 */
@@ -29,35 +30,14 @@
 static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0x0a};
 static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0x0b};
 
-struct fixture {
-	struct ofswitch *sw;
-	struct ofproto *br;
-};
-
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof *fx);
-	struct errmsg err;
-
-	assert_int_equal(ofswitch_create("socket", &fx->sw, &err), 0);
-	assert_int_equal(ofswitch_bridge_add(fx->sw, "br0", &fx->br, &err), 0);
-	for (uint32_t i = 1; i <= 4; i++) {
-		char name[8];
-
-		snprintf(name, sizeof name, "p%u", i);
-		assert_int_equal(ofproto_port_attach(fx->br, name, i, DP_BASE + i - 1, NULL), 0);
-	}
-	*state = fx;
-	return 0;
+	return bridge_fixture_setup(state, 4, DP_BASE);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *fx = *state;
-
-	ofswitch_destroy(fx->sw);
-	free(fx);
-	return 0;
+	return bridge_fixture_teardown(state);
 }
 
 static int flow_mod(struct ofproto *br, enum flow_text_cmd cmd, bool strict, const char *text,
