@@ -20,8 +20,11 @@ struct ofperr {
 /* Records (type, code) in '*e' (NULL is fine) unless one is already set:
  * the first, most specific error wins.  Returns -EINVAL for convenience. */
 int ofperr_set(struct ofperr *e, uint16_t type, uint16_t code);
-/* "OFPBMC_BAD_PREREQ" style name, or "OFPET_x/code_y" when unknown. */
+/* "OFPBMC_BAD_PREREQ" style name (a static string), or "type N code M"
+ * written into 'buf' (and returned) when the pair is unknown. */
 const char *ofperr_name(uint16_t type, uint16_t code, char buf[40]);
+/* The name of the error type ("OFPET_BAD_MATCH"), or NULL if unknown. */
+const char *ofperr_type_name(uint16_t type);
 
 enum ofp_error_type {
 	OFPET_HELLO_FAILED = 0,

@@ -1,0 +1,97 @@
+/* ofp-errors.c - recording the first OpenFlow error of a decode and naming
+ * (type, code) pairs for logs, tests and pbctl output. */
+#include "openflow/ofp-errors.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "lib/util.h"
+
+int ofperr_set(struct ofperr *e, uint16_t type, uint16_t code)
+{
+	if (e && !e->set) {
+		e->set = true;
+		e->type = type;
+		e->code = code;
+	}
+	return -EINVAL;
+}
+
+struct ofperr_names {
+	const char *type;
+	const char *const *codes;
+	size_t n_codes;
+};
+
+#define CODES(NAME, ...) static const char *const NAME[] = {__VA_ARGS__}
+
+CODES(hello_codes, "OFPHFC_INCOMPATIBLE", "OFPHFC_EPERM");
+CODES(brc_codes, "OFPBRC_BAD_VERSION", "OFPBRC_BAD_TYPE", "OFPBRC_BAD_MULTIPART",
+      "OFPBRC_BAD_EXPERIMENTER", "OFPBRC_BAD_EXP_TYPE", "OFPBRC_EPERM", "OFPBRC_BAD_LEN",
+      "OFPBRC_BUFFER_EMPTY", "OFPBRC_BUFFER_UNKNOWN", "OFPBRC_BAD_TABLE_ID", "OFPBRC_IS_SLAVE",
+      "OFPBRC_BAD_PORT", "OFPBRC_BAD_PACKET", "OFPBRC_MULTIPART_BUFFER_OVERFLOW");
+CODES(bac_codes, "OFPBAC_BAD_TYPE", "OFPBAC_BAD_LEN", "OFPBAC_BAD_EXPERIMENTER",
+      "OFPBAC_BAD_EXP_TYPE", "OFPBAC_BAD_OUT_PORT", "OFPBAC_BAD_ARGUMENT", "OFPBAC_EPERM",
+      "OFPBAC_TOO_MANY", "OFPBAC_BAD_QUEUE", "OFPBAC_BAD_OUT_GROUP", "OFPBAC_MATCH_INCONSISTENT",
+      "OFPBAC_UNSUPPORTED_ORDER", "OFPBAC_BAD_TAG", "OFPBAC_BAD_SET_TYPE", "OFPBAC_BAD_SET_LEN",
+      "OFPBAC_BAD_SET_ARGUMENT");
+CODES(bic_codes, "OFPBIC_UNKNOWN_INST", "OFPBIC_UNSUP_INST", "OFPBIC_BAD_TABLE_ID",
+      "OFPBIC_UNSUP_METADATA", "OFPBIC_UNSUP_METADATA_MASK", "OFPBIC_BAD_EXPERIMENTER",
+      "OFPBIC_BAD_EXP_TYPE", "OFPBIC_BAD_LEN", "OFPBIC_EPERM");
+CODES(bmc_codes, "OFPBMC_BAD_TYPE", "OFPBMC_BAD_LEN", "OFPBMC_BAD_TAG", "OFPBMC_BAD_DL_ADDR_MASK",
+      "OFPBMC_BAD_NW_ADDR_MASK", "OFPBMC_BAD_WILDCARDS", "OFPBMC_BAD_FIELD", "OFPBMC_BAD_VALUE",
+      "OFPBMC_BAD_MASK", "OFPBMC_BAD_PREREQ", "OFPBMC_DUP_FIELD", "OFPBMC_EPERM");
+CODES(fmfc_codes, "OFPFMFC_UNKNOWN", "OFPFMFC_TABLE_FULL", "OFPFMFC_BAD_TABLE_ID",
+      "OFPFMFC_OVERLAP", "OFPFMFC_EPERM", "OFPFMFC_BAD_TIMEOUT", "OFPFMFC_BAD_COMMAND",
+      "OFPFMFC_BAD_FLAGS");
+CODES(gmfc_codes, "OFPGMFC_GROUP_EXISTS", "OFPGMFC_INVALID_GROUP", "OFPGMFC_WEIGHT_UNSUPPORTED",
+      "OFPGMFC_OUT_OF_GROUPS", "OFPGMFC_OUT_OF_BUCKETS", "OFPGMFC_CHAINING_UNSUPPORTED",
+      "OFPGMFC_WATCH_UNSUPPORTED", "OFPGMFC_LOOP", "OFPGMFC_UNKNOWN_GROUP", "OFPGMFC_CHAINED_GROUP",
+      "OFPGMFC_BAD_TYPE", "OFPGMFC_BAD_COMMAND", "OFPGMFC_BAD_BUCKET", "OFPGMFC_BAD_WATCH",
+      "OFPGMFC_EPERM");
+CODES(pmfc_codes, "OFPPMFC_BAD_PORT", "OFPPMFC_BAD_HW_ADDR", "OFPPMFC_BAD_CONFIG",
+      "OFPPMFC_BAD_ADVERTISE", "OFPPMFC_EPERM");
+CODES(tmfc_codes, "OFPTMFC_BAD_TABLE", "OFPTMFC_BAD_CONFIG", "OFPTMFC_EPERM");
+CODES(qofc_codes, "OFPQOFC_BAD_PORT", "OFPQOFC_BAD_QUEUE", "OFPQOFC_EPERM");
+CODES(scfc_codes, "OFPSCFC_BAD_FLAGS", "OFPSCFC_BAD_LEN", "OFPSCFC_EPERM");
+CODES(rrfc_codes, "OFPRRFC_STALE", "OFPRRFC_UNSUP", "OFPRRFC_BAD_ROLE");
+CODES(mmfc_codes, "OFPMMFC_UNKNOWN", "OFPMMFC_METER_EXISTS", "OFPMMFC_INVALID_METER",
+      "OFPMMFC_UNKNOWN_METER", "OFPMMFC_BAD_COMMAND", "OFPMMFC_BAD_FLAGS", "OFPMMFC_BAD_RATE",
+      "OFPMMFC_BAD_BURST", "OFPMMFC_BAD_BAND", "OFPMMFC_BAD_BAND_VALUE", "OFPMMFC_OUT_OF_METERS",
+      "OFPMMFC_OUT_OF_BANDS");
+CODES(tffc_codes, "OFPTFFC_BAD_TABLE", "OFPTFFC_BAD_METADATA", "OFPTFFC_BAD_TYPE",
+      "OFPTFFC_BAD_LEN", "OFPTFFC_BAD_ARGUMENT", "OFPTFFC_EPERM");
+
+#define TYPE(T, NAME, CODES_) [T] = {NAME, CODES_, ARRAY_SIZE(CODES_)}
+
+static const struct ofperr_names ofperr_table[] = {
+        TYPE(OFPET_HELLO_FAILED, "OFPET_HELLO_FAILED", hello_codes),
+        TYPE(OFPET_BAD_REQUEST, "OFPET_BAD_REQUEST", brc_codes),
+        TYPE(OFPET_BAD_ACTION, "OFPET_BAD_ACTION", bac_codes),
+        TYPE(OFPET_BAD_INSTRUCTION, "OFPET_BAD_INSTRUCTION", bic_codes),
+        TYPE(OFPET_BAD_MATCH, "OFPET_BAD_MATCH", bmc_codes),
+        TYPE(OFPET_FLOW_MOD_FAILED, "OFPET_FLOW_MOD_FAILED", fmfc_codes),
+        TYPE(OFPET_GROUP_MOD_FAILED, "OFPET_GROUP_MOD_FAILED", gmfc_codes),
+        TYPE(OFPET_PORT_MOD_FAILED, "OFPET_PORT_MOD_FAILED", pmfc_codes),
+        TYPE(OFPET_TABLE_MOD_FAILED, "OFPET_TABLE_MOD_FAILED", tmfc_codes),
+        TYPE(OFPET_QUEUE_OP_FAILED, "OFPET_QUEUE_OP_FAILED", qofc_codes),
+        TYPE(OFPET_SWITCH_CONFIG_FAILED, "OFPET_SWITCH_CONFIG_FAILED", scfc_codes),
+        TYPE(OFPET_ROLE_REQUEST_FAILED, "OFPET_ROLE_REQUEST_FAILED", rrfc_codes),
+        TYPE(OFPET_METER_MOD_FAILED, "OFPET_METER_MOD_FAILED", mmfc_codes),
+        TYPE(OFPET_TABLE_FEATURES_FAILED, "OFPET_TABLE_FEATURES_FAILED", tffc_codes),
+};
+
+const char *ofperr_type_name(uint16_t type)
+{
+	if (type == OFPET_EXPERIMENTER)
+		return "OFPET_EXPERIMENTER";
+	return type < ARRAY_SIZE(ofperr_table) ? ofperr_table[type].type : NULL;
+}
+
+const char *ofperr_name(uint16_t type, uint16_t code, char buf[40])
+{
+	if (type < ARRAY_SIZE(ofperr_table) && code < ofperr_table[type].n_codes)
+		return ofperr_table[type].codes[code];
+	snprintf(buf, 40, "type %u code %u", type, code);
+	return buf;
+}
