@@ -12,6 +12,8 @@
 #   GEN=xdp-trafficgen|trafgen (default: xdp-trafficgen when its shim source is found)
 #   patchbay-socket-1k = patchbay-socket with 1000 OpenFlow rules (udp6,in_port=1,tp_dst=N -> output:2)
 #   in front of the default NORMAL flow
+#   ovs-of, patchbay-of = OVS / Patchbay with a table installed by ovs-ofctl over OpenFlow
+#   instead of NORMAL: the 1000 rules above plus in_port=1 -> 2, in_port=2 -> 1 (bench/ofp-bench.sh)
 #   PB_BUILD=./build  GEN_CPU=0 SW_CPU=1  OUT=/tmp/pbb-results/<time>  XTG_SHIM=<path to .c>
 set -u
 
@@ -248,7 +250,7 @@ mode_up() { # $1 mode; 0 = ready, 2 = skip, else failed (message on stdout)
 			nsx $NS_SW sh -c "printf %x $((1 << SW_CPU)) >/sys/class/net/$d/queues/rx-0/rps_cpus" ||
 				return 1
 		done ;;
-	ovs) # userspace (netdev) datapath, AF_PACKET ("system") ports, action NORMAL
+	ovs | ovs-of) # userspace (netdev) datapath, AF_PACKET ("system") ports, action NORMAL
 		[ -s $W/ovs/ovs-vswitchd.pid ] || {
 			echo "ovs-vswitchd is not running (see $W/ovs/*.log)"
 			return 1
@@ -263,13 +265,32 @@ mode_up() { # $1 mode; 0 = ready, 2 = skip, else failed (message on stdout)
 				echo "ovs port $d: $e"
 				return 1
 			}
-		done ;;
+		done
+		[ $1 = ovs ] || of_table "unix:$W/ovs/pbb-obr.mgmt" ;;
 	patchbay-socket) patchbay_up 0 ;;
+	patchbay-of)
+		patchbay_up 0 || return 1
+		"$PBC" --socket $W/pb/pb.sock set bridge br0 ofp-listen=ptcp:6698:127.0.0.1 || return 1
+		of_table tcp:127.0.0.1:6698 ;;
 	patchbay-socket-1k) patchbay_up 1000 ;;
 	*)
-		echo "unknown mode $1 (modes: ceiling bridge ovs patchbay-socket patchbay-socket-1k)"
+		echo "unknown mode $1 (modes: ceiling bridge ovs patchbay-socket patchbay-socket-1k" \
+			"ovs-of patchbay-of)"
 		return 1 ;;
 	esac
+}
+
+of_table() { # the flow table of the *-of modes, installed over OpenFlow by ovs-ofctl at $1
+	local n
+	{
+		for n in $(seq 1 1000); do
+			echo "table=0,priority=100,udp6,in_port=1,tp_dst=$n,actions=output:2"
+		done
+		echo "table=0,priority=1,in_port=1,actions=output:2"
+		echo "table=0,priority=1,in_port=2,actions=output:1"
+	} >$W/of-flows.txt
+	nsx $NS_SW ovs-ofctl -O OpenFlow13 del-flows "$1" || return 1
+	nsx $NS_SW ovs-ofctl -O OpenFlow13 add-flows "$1" $W/of-flows.txt || return 1
 }
 
 mode_down() {
@@ -280,10 +301,10 @@ mode_down() {
 			nsx $NS_SW sh -c "echo 0 >/sys/class/net/$d/queues/rx-0/rps_cpus"
 		done
 		nsx $NS_SW ip link del pbb-lbr 2>/dev/null ;;
-	ovs)
+	ovs | ovs-of)
 		"${VSCTL[@]}" --if-exists del-br pbb-obr
 		sleep 0.5 ;;
-	patchbay-socket | patchbay-socket-1k)
+	patchbay-socket | patchbay-socket-1k | patchbay-of)
 		stop_pidfile $W/pb/patchbayd.pid patchbayd
 		keep_logs $W/pb/patchbayd.log $W/pb/stdio.log
 		rm -rf $W/pb ;;
@@ -388,7 +409,7 @@ measure() {
 	local map pid=
 	map=$(sink_map $sink)
 	case $mode in
-	ovs) pid=$(cat $W/ovs/ovs-vswitchd.pid 2>/dev/null) ;;
+	ovs | ovs-of) pid=$(cat $W/ovs/ovs-vswitchd.pid 2>/dev/null) ;;
 	patchbay-*) pid=$(cat $W/pb/patchbayd.pid 2>/dev/null) ;;
 	esac
 	start_gen $dev
@@ -482,7 +503,7 @@ run() {
 	trap 'exit 130' INT TERM
 	build_helpers
 	setup_topology
-	case " $MODES " in *" ovs "*) start_ovs || log "Open vSwitch did not start" ;; esac
+	case " $MODES " in *" ovs "* | *" ovs-of "*) start_ovs || log "Open vSwitch did not start" ;; esac
 	if [ "$GEN" = xdp-trafficgen ]; then # check the generator once; fall back to trafgen
 		local probe
 		probe=$(measure ceiling 1 | cut -d' ' -f1)
@@ -536,6 +557,7 @@ setup)
 	;;
 teardown) teardown ;;
 report) report "${2:?usage: $0 report RAW}" ;;
+lib) ;; # sourced (". e2e.sh lib", bench/capture.sh): the functions only
 *)
 	echo "usage: $0 [run|setup|teardown|report RAW]" >&2
 	exit 2

@@ -8,7 +8,7 @@ PKGS=(
 	build-essential meson ninja-build pkg-config clang llvm
 	libbpf-dev libxdp-dev liburcu-dev libjansson-dev libmnl-dev libcmocka-dev
 	python3-pytest python3-scapy openvswitch-common python3-os-ken
-	tshark tcpdump iproute2 iputils-ping clang-format libclang-rt-14-dev
+	tshark tcpdump iproute2 iputils-ping clang-format libclang-rt-14-dev ethtool iperf3
 )
 
 missing=()

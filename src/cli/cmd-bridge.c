@@ -96,8 +96,10 @@ int cmd_set(struct pbctl_ctx *ctx, int argc, char **argv)
 	json_t *params, *options;
 	int status;
 
+	if (!strcmp(argv[0], "port"))
+		return cmd_set_port(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[0], "bridge"))
-		return pbctl_usage_error(ctx, "cannot set '%s' (allowed: bridge)", argv[0]);
+		return pbctl_usage_error(ctx, "cannot set '%s' (allowed: bridge, port)", argv[0]);
 	params = pbctl_params(ctx, &status, "bridge", argv[1], NULL);
 	if (!params)
 		return status;

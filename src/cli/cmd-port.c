@@ -51,15 +51,15 @@ int cmd_list_ports(struct pbctl_ctx *ctx, int argc, char **argv)
 
 /* dump-ports: one row per port, counters right-aligned. */
 static const struct output_column counter_columns[] = {
-        {"port", false},   {"ofport", true}, {"rx_pkts", true}, {"rx_bytes", true},
-        {"rx_drop", true}, {"rx_err", true}, {"tx_pkts", true}, {"tx_bytes", true},
-        {"tx_drop", true}, {"tx_err", true},
+        {"port", false},   {"ofport", true}, {"rx_pkts", true},   {"rx_bytes", true},
+        {"rx_drop", true}, {"rx_err", true}, {"tx_pkts", true},   {"tx_bytes", true},
+        {"tx_drop", true}, {"tx_err", true}, {"vlan_drop", true},
 };
 
 /* The JSON member behind each column of counter_columns. */
 static const char *const counter_keys[] = {
-        "name",      "ofport",     "rx_packets", "rx_bytes",   "rx_dropped",
-        "rx_errors", "tx_packets", "tx_bytes",   "tx_dropped", "tx_errors",
+        "name",       "ofport",   "rx_packets", "rx_bytes",  "rx_dropped", "rx_errors",
+        "tx_packets", "tx_bytes", "tx_dropped", "tx_errors", "vlan_drops",
 };
 
 static int print_port_counters(const json_t *result)

@@ -23,9 +23,14 @@ const struct pbctl_command pbctl_commands[] = {
          cmd_del_br},
         {"Bridges", "list-br", "", "print the bridge names, one per line", NULL, 0, 0, cmd_list_br},
         {"Bridges", "show", "", "show every bridge and its ports", NULL, 0, 0, cmd_show},
-        {"Bridges", "set", "bridge BRIDGE KEY=VALUE...", "change bridge settings",
+        {"Bridges", "set", "bridge BRIDGE|port PORT KEY=VALUE...", "change bridge or port settings",
          "Keys: mac-aging=SECONDS (10..1000000), mac-table-size=N (1..1048576),\n"
-         "flow-limit=N (flows per OpenFlow table, 1..16000000), datapath=socket.",
+         "flow-limit=N (flows per OpenFlow table, 1..16000000), datapath=socket,\n"
+         "fail-mode=standalone|secure, ofp-listen=ptcp:PORT[:IP]|punix:PATH[,...] ('' for\n"
+         "none), datapath-id=HEX (1..16 hex digits; 0 = derived from the name).\n"
+         "Port keys (an empty value unsets; see docs/vlan-mirror.md):\n"
+         "vlan-mode=access|trunk|native-tagged|native-untagged|dot1q-tunnel,\n"
+         "tag=N (0..4095), trunks=LIST, cvlans=LIST (e.g. 10,20-30).",
          3, -1, cmd_set},
         {"Ports", "add-port", "BRIDGE PORT [KEY=VALUE]...", "add a port to a bridge",
          "Keys: type=system|tap|internal|veth (default system: an existing device),\n"
@@ -38,6 +43,15 @@ const struct pbctl_command pbctl_commands[] = {
          cmd_list_ports},
         {"Ports", "dump-ports", "BRIDGE", "print packet counters of a bridge's ports", NULL, 1, 1,
          cmd_dump_ports},
+        {"VLANs and mirrors", "add-mirror", "BRIDGE NAME [select-all] [KEY=VALUE]...",
+         "mirror traffic to a port (SPAN) or a VLAN (RSPAN)",
+         "Keys: select-src=PORT[,PORT...], select-dst=PORT[,PORT...], select-vlan=LIST,\n"
+         "and exactly one of output-port=PORT or output-vlan=N (1..4095).",
+         2, -1, cmd_add_mirror},
+        {"VLANs and mirrors", "del-mirror", "BRIDGE NAME", "delete a mirror", NULL, 2, 2,
+         cmd_del_mirror},
+        {"VLANs and mirrors", "list-mirrors", "BRIDGE", "print a bridge's mirrors and counters",
+         NULL, 1, 1, cmd_list_mirrors},
         {"MAC learning", "fdb-show", "BRIDGE", "print a bridge's learned MAC addresses", NULL, 1, 1,
          cmd_fdb_show},
         {"MAC learning", "fdb-flush", "BRIDGE", "forget a bridge's learned MAC addresses", NULL, 1,
@@ -68,6 +82,50 @@ const struct pbctl_command pbctl_commands[] = {
          "'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,ip,nw_dst=10.0.0.2'.\n"
          "Nothing is forwarded and nothing is learned.",
          2, 2, cmd_trace},
+        {"OpenFlow agent", "set-controller", "BRIDGE TARGET...",
+         "connect a bridge to OpenFlow controllers",
+         "TARGET: tcp:IP[:PORT] (default port 6653; IPv6 as tcp:[::1]:6653) or\n"
+         "unix:/ABSOLUTE/PATH.  Replaces the bridge's controllers; connections to\n"
+         "targets that stay are kept.  Listeners for tools such as ovs-ofctl are set\n"
+         "with 'pbctl set bridge BRIDGE ofp-listen=ptcp:PORT[:IP]'.",
+         2, -1, cmd_set_controller},
+        {"OpenFlow agent", "del-controller", "BRIDGE", "disconnect a bridge from its controllers",
+         NULL, 1, 1, cmd_del_controller},
+        {"OpenFlow agent", "get-controller", "BRIDGE",
+         "show a bridge's controllers, listeners and their state",
+         "Each line: controller, listener or (accepted) connection, its state\n"
+         "(connected, connecting, backoff, listening), role and last error.",
+         1, 1, cmd_get_controller},
+        {"OpenFlow agent", "add-group", "BRIDGE GROUP", "add a group (ovs-ofctl syntax)",
+         "GROUP: group_id=N,type=all|select|indirect|fast_failover,bucket=[weight:W,]\n"
+         "[watch_port:P,]actions=ACTIONS[,bucket=...], e.g.\n"
+         "'group_id=1,type=select,bucket=weight:10,actions=output:1,bucket=actions=output:2'.",
+         2, 2, cmd_add_group},
+        {"OpenFlow agent", "mod-group", "BRIDGE GROUP", "replace a group's type and buckets", NULL,
+         2, 2, cmd_mod_group},
+        {"OpenFlow agent", "del-groups", "BRIDGE [GROUP]",
+         "delete a group (group_id=N) or all, with the flows using them", NULL, 1, 2,
+         cmd_del_groups},
+        {"OpenFlow agent", "dump-groups", "BRIDGE [GROUP]", "print groups (or group_id=N)", NULL, 1,
+         2, cmd_dump_groups},
+        {"OpenFlow agent", "add-meter", "BRIDGE METER", "add a meter (ovs-ofctl syntax)",
+         "METER: meter=N,kbps|pktps[,burst][,stats],bands=type=drop|dscp_remark,rate=R\n"
+         "[,burst_size=B][,prec_level=P], e.g. 'meter=1,kbps,bands=type=drop,rate=1000'.",
+         2, 2, cmd_add_meter},
+        {"OpenFlow agent", "mod-meter", "BRIDGE METER", "replace a meter's flags and bands", NULL,
+         2, 2, cmd_mod_meter},
+        {"OpenFlow agent", "del-meters", "BRIDGE [METER]",
+         "delete a meter (meter=N) or all, with the flows using them", NULL, 1, 2, cmd_del_meters},
+        {"OpenFlow agent", "dump-meters", "BRIDGE [METER]", "print meters (or meter=N)", NULL, 1, 2,
+         cmd_dump_meters},
+        {"Capture", "capture", "BRIDGE -w FILE [OPTION]...",
+         "capture a bridge's frames to a pcapng or pcap file",
+         "Options: --port PORT (repeatable or comma-separated; default every port),\n"
+         "--direction in|out|both, --count N, --duration SECS, --snaplen BYTES,\n"
+         "--format pcapng|pcap (default pcapng), -w FILE ('-' = stdout).\n"
+         "Stops at --count/--duration or on Ctrl-C; prints the loss counts on stderr.\n"
+         "See docs/capture.md.",
+         1, -1, cmd_capture},
         {"Other", "version", "", "print the versions of pbctl and patchbayd", NULL, 0, 0,
          cmd_version},
         {"Other", "help", "[COMMAND]", "print this help, or a command's", NULL, 0, 1, cmd_help},
@@ -240,6 +298,31 @@ static int parse_option(struct pbctl_ctx *ctx, struct global_opts *opts, int arg
 	return 0;
 }
 
+/* Commands whose synopsis says "[OPTION]..." parse their own options: the
+ * ones that are not global options reach them as operands. */
+static bool command_takes_options(const char *name)
+{
+	const struct pbctl_command *cmd = find_command(name);
+
+	return cmd && strstr(cmd->args, "[OPTION]...");
+}
+
+static bool is_global_option(const char *arg)
+{
+	static const char *const longs[] = {"--json", "--pretty", "--help", "--strict",
+	                                    "--socket", "--timeout"};
+
+	if (arg[1] != '-')
+		return arg[1] && strspn(arg + 1, "jph") == strlen(arg + 1);
+	for (size_t i = 0; i < ARRAY_SIZE(longs); i++) {
+		size_t len = strlen(longs[i]);
+
+		if (!strncmp(arg, longs[i], len) && (!arg[len] || arg[len] == '='))
+			return true;
+	}
+	return false;
+}
+
 /* Names the first missing operand after 'given' ones, from the synopsis. */
 static int missing_operand(const struct pbctl_ctx *ctx, int given)
 {
@@ -273,6 +356,8 @@ static int run(int argc, char **argv)
 			operands[n++] = argv[i];
 		else if (!strcmp(argv[i], "--"))
 			end_of_options = true;
+		else if (n && command_takes_options(operands[0]) && !is_global_option(argv[i]))
+			operands[n++] = argv[i]; /* the command parses it */
 		else
 			status = parse_option(&ctx, &opts, argc, argv, &i);
 	}

@@ -86,6 +86,11 @@ int cmd_add_port(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_del_port(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_list_ports(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_dump_ports(struct pbctl_ctx *ctx, int argc, char **argv);
+/* cmd-vlan-mirror.c; cmd_set_port gets PORT KEY=VALUE... (from cmd_set). */
+int cmd_set_port(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_add_mirror(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_del_mirror(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_list_mirrors(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_fdb_show(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_fdb_flush(struct pbctl_ctx *ctx, int argc, char **argv);
 /* cmd-flow.c */
@@ -97,5 +102,19 @@ int cmd_dump_flows(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_dump_megaflows(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_flush_megaflows(struct pbctl_ctx *ctx, int argc, char **argv);
 int cmd_trace(struct pbctl_ctx *ctx, int argc, char **argv);
+/* cmd-ofp.c */
+int cmd_set_controller(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_del_controller(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_get_controller(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_add_group(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_mod_group(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_del_groups(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_dump_groups(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_add_meter(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_mod_meter(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_del_meters(struct pbctl_ctx *ctx, int argc, char **argv);
+int cmd_dump_meters(struct pbctl_ctx *ctx, int argc, char **argv);
+/* cmd-capture.c */
+int cmd_capture(struct pbctl_ctx *ctx, int argc, char **argv);
 
 #endif

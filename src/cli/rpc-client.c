@@ -255,6 +255,19 @@ int rpc_client_call(struct rpc_client *client, const char *method, json_t *param
 	return ret;
 }
 
+int rpc_client_detach(struct rpc_client *client, char **bufp, size_t *lenp)
+{
+	int fd = client->fd;
+
+	set_timeouts(fd, 0);
+	*lenp = client->len;
+	*bufp = client->len ? client->buf : NULL;
+	if (!client->len)
+		free(client->buf);
+	free(client);
+	return fd;
+}
+
 void rpc_client_close(struct rpc_client *client)
 {
 	if (!client)

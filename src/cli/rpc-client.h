@@ -37,6 +37,13 @@ int rpc_client_open(const char *path, int timeout_ms, struct rpc_client **client
 int rpc_client_call(struct rpc_client *client, const char *method, json_t *params, json_t **resultp,
                     struct errmsg *err);
 
+/* Ends the JSON-RPC use of the connection, for a method after whose reply
+ * the daemon streams other data (docs/rpc.md, "capture").  Returns the
+ * socket (blocking, without the timeouts; the caller owns it), puts the
+ * bytes already received after the last reply in '*bufp' (malloc'd; NULL
+ * when none) and '*lenp', and frees 'client'. */
+int rpc_client_detach(struct rpc_client *client, char **bufp, size_t *lenp);
+
 /* Closes the connection and frees 'client'.  Accepts NULL. */
 void rpc_client_close(struct rpc_client *client);
 

@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ofagent/stream.h"
+#include "daemon/config-l2.h"
 #include "openflow/flow-text.h"
+#include "openflow/ofp-group.h"
+#include "openflow/ofp-meter.h"
 
 /* Fails if 'obj' has a key not in the NULL-terminated 'allowed'. */
 static int check_keys(json_t *obj, const char *const *allowed, const char *where,
@@ -83,8 +87,9 @@ static int check_name(const char *name, const char *where, const char *key, stru
 static int parse_port(struct config *cfg, struct config_bridge *br, json_t *jp, const char *where,
                       struct errmsg *err)
 {
-	static const char *const keys[] = {"name", "ofport", "type", "peer", "netns", NULL};
-	const char *name, *type, *peer, *netns;
+	static const char *const keys[] = {
+	        "name", "ofport", "type", "peer", "netns", "options", CONFIG_L2_PORT_KEYS, NULL};
+	const char *name, *type, *peer, *netns, *options;
 	struct config_bridge *other_br;
 	struct config_port *other;
 	uint64_t ofport = 0;
@@ -98,13 +103,20 @@ static int parse_port(struct config *cfg, struct config_bridge *br, json_t *jp, 
 	    (error = get_uint(jp, "ofport", true, 1, CONFIG_OFPORT_MAX, where, &ofport, err)) ||
 	    (error = get_string(jp, "type", true, where, &type, err)) ||
 	    (error = get_string(jp, "peer", false, where, &peer, err)) ||
-	    (error = get_string(jp, "netns", false, where, &netns, err)))
+	    (error = get_string(jp, "netns", false, where, &netns, err)) ||
+	    (error = get_string(jp, "options", false, where, &options, err)))
 		return error;
 	if (!config_port_type_valid(type))
 		return errmsg_set(err, -EINVAL,
 		                  "%s.type: unknown port type '%.32s' (allowed: system, veth, tap, "
-		                  "internal)",
+		                  "internal, vxlan, geneve, gre, tun)",
 		                  where, type);
+	{
+		struct errmsg oerr = {""};
+
+		if (config_port_options_check(type, options, &oerr))
+			return errmsg_set(err, -EINVAL, "%s.options: %s", where, oerr.msg);
+	}
 	if (strcmp(type, "veth")) {
 		if (peer)
 			return errmsg_set(err, -EINVAL, "%s.peer: only allowed with type veth",
@@ -128,8 +140,9 @@ static int parse_port(struct config *cfg, struct config_bridge *br, json_t *jp, 
 	if ((other = config_find_ofport(cfg, (uint32_t)ofport, NULL)))
 		return errmsg_set(err, -EINVAL, "%s.ofport: %llu is already used by port %s", where,
 		                  (unsigned long long)ofport, other->name);
-	config_bridge_add_port(br, name, (uint32_t)ofport, type, peer, netns);
-	return 0;
+	other = config_bridge_add_port(br, name, (uint32_t)ofport, type, peer, netns);
+	config_port_set_options(other, options);
+	return config_json_parse_port_vlan(other, jp, where, err);
 }
 
 /* The "flows" array: strings that flow_text_parse() accepts as add-flow
@@ -167,10 +180,164 @@ static int parse_flows(struct config_bridge *br, json_t *flows, const char *wher
 	return error;
 }
 
+/* What one string of an OpenFlow list must be: a checker filling 'id'
+ * (duplicate detection: targets by canonical name, groups and meters by
+ * id) or returning -EINVAL with 'err'. */
+typedef int strv_check_fn(const char *s, char id[OFSTREAM_NAME_MAX], struct errmsg *err);
+
+struct target_id {
+	char s[OFSTREAM_NAME_MAX];
+};
+
+static int check_active(const char *s, char id[OFSTREAM_NAME_MAX], struct errmsg *err)
+{
+	struct ofstream_target t;
+	int error = ofstream_parse(s, OFSTREAM_ACTIVE, &t, err);
+
+	snprintf(id, OFSTREAM_NAME_MAX, "%s", t.name);
+	return error;
+}
+
+static int check_passive(const char *s, char id[OFSTREAM_NAME_MAX], struct errmsg *err)
+{
+	struct ofstream_target t;
+	int error = ofstream_parse(s, OFSTREAM_PASSIVE, &t, err);
+
+	snprintf(id, OFSTREAM_NAME_MAX, "%s", t.name);
+	return error;
+}
+
+static int check_group(const char *s, char id[OFSTREAM_NAME_MAX], struct errmsg *err)
+{
+	struct ofp_group_mod gm;
+	int error;
+
+	ofp_group_mod_init(&gm);
+	error = ofp_group_mod_parse(s, OFPGC_ADD, NULL, &gm, err);
+
+	snprintf(id, OFSTREAM_NAME_MAX, "group_id=%u", gm.group_id);
+	ofp_group_mod_uninit(&gm);
+	return error;
+}
+
+static int check_meter(const char *s, char id[OFSTREAM_NAME_MAX], struct errmsg *err)
+{
+	struct ofp_meter_mod mm;
+	int error;
+
+	memset(&mm, 0, sizeof(mm));
+	error = ofp_meter_mod_parse(s, OFPMC_ADD, &mm, err);
+	snprintf(id, OFSTREAM_NAME_MAX, "meter=%u", mm.meter_id);
+	return error;
+}
+
+/* An optional array of strings 'key', each passing 'check', none twice. */
+static int parse_strv(json_t *jb, const char *key, size_t max, strv_check_fn *check,
+                      const char *where, char ***list, size_t *n, struct errmsg *err)
+{
+	json_t *arr = json_object_get(jb, key), *js;
+	struct target_id *ids;
+	char **lines;
+	size_t i, len;
+	int error = 0;
+
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return errmsg_set(err, -EINVAL, "%s.%s: expected an array", where, key);
+	len = json_array_size(arr);
+	if (len > max)
+		return errmsg_set(err, -EINVAL, "%s.%s: at most %zu entries", where, key, max);
+	lines = xcalloc(len ? len : 1, sizeof(*lines));
+	ids = xcalloc(len ? len : 1, sizeof(*ids));
+	json_array_foreach(arr, i, js)
+	{
+		struct errmsg e = {""};
+
+		if (!json_is_string(js)) {
+			error = errmsg_set(err, -EINVAL, "%s.%s[%zu]: expected a string", where,
+			                   key, i);
+			break;
+		}
+		if (check(json_string_value(js), ids[i].s, &e)) {
+			error = errmsg_set(err, -EINVAL, "%s.%s[%zu]: %s", where, key, i, e.msg);
+			break;
+		}
+		for (size_t j = 0; j < i && !error; j++)
+			if (!strcmp(ids[i].s, ids[j].s))
+				error = errmsg_set(err, -EINVAL, "%s.%s[%zu]: %s given twice",
+				                   where, key, i, ids[i].s);
+		if (error)
+			break;
+		lines[i] = (char *)json_string_value(js);
+	}
+	if (!error)
+		config_strv_set(list, n, lines, len);
+	free(lines); /* the strings belong to the JSON document */
+	free(ids);
+	return error;
+}
+
+/* "fail-mode" and "datapath-id" (16 hex digits, "0x" allowed). */
+static int parse_ofp_settings(struct config_bridge *br, json_t *jb, const char *where,
+                              struct errmsg *err)
+{
+	const char *mode, *dpid;
+	int error;
+
+	if ((error = get_string(jb, "fail-mode", false, where, &mode, err)) ||
+	    (error = get_string(jb, "datapath-id", false, where, &dpid, err)))
+		return error;
+	if (mode && strcmp(mode, "standalone") && strcmp(mode, "secure"))
+		return errmsg_set(err, -EINVAL,
+		                  "%s.fail-mode: expected \"standalone\" or \"secure\", got "
+		                  "\"%.32s\"",
+		                  where, mode);
+	br->fail_secure = mode && !strcmp(mode, "secure");
+	if (dpid && config_parse_datapath_id(dpid, &br->datapath_id))
+		return errmsg_set(err, -EINVAL,
+		                  "%s.datapath-id: expected 1 to 16 hex digits, got \"%.32s\"",
+		                  where, dpid);
+	return 0;
+}
+
+int config_parse_datapath_id(const char *s, uint64_t *dpid)
+{
+	size_t len;
+	char *end;
+
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+		s += 2;
+	len = strlen(s);
+	if (!len || len > 16 || strspn(s, "0123456789abcdefABCDEF") != len)
+		return -EINVAL;
+	*dpid = strtoull(s, &end, 16);
+	return 0;
+}
+
+static int parse_ofp(struct config_bridge *br, json_t *jb, const char *where, struct errmsg *err)
+{
+	int error;
+
+	if ((error = parse_ofp_settings(br, jb, where, err)) ||
+	    (error = parse_strv(jb, "controllers", CONFIG_OFP_TARGETS_MAX, check_active, where,
+	                        &br->controllers, &br->n_controllers, err)) ||
+	    (error = parse_strv(jb, "ofp-listen", CONFIG_OFP_TARGETS_MAX, check_passive, where,
+	                        &br->ofp_listen, &br->n_ofp_listen, err)) ||
+	    (error = parse_strv(jb, "groups", SIZE_MAX, check_group, where, &br->groups,
+	                        &br->n_groups, err)) ||
+	    (error = parse_strv(jb, "meters", SIZE_MAX, check_meter, where, &br->meters,
+	                        &br->n_meters, err)))
+		return error;
+	return 0;
+}
+
 static int parse_bridge(struct config *cfg, json_t *jb, const char *where, struct errmsg *err)
 {
-	static const char *const keys[] = {"name",  "datapath",   "mac-aging", "mac-table-size",
-	                                   "ports", "flow-limit", "flows",     NULL};
+	static const char *const keys[] = {
+	        "name",        "datapath", "mac-aging",   "mac-table-size", "ports",
+	        "flow-limit",  "flows",    "controllers", "ofp-listen",     "fail-mode",
+	        "datapath-id", "groups",   "meters",      "mirrors",        NULL};
 	uint64_t aging = CONFIG_MAC_AGING_DEFAULT, size = CONFIG_MAC_TABLE_SIZE_DEFAULT;
 	uint64_t flow_limit = CONFIG_FLOW_LIMIT_DEFAULT;
 	const char *name, *datapath;
@@ -211,6 +378,8 @@ static int parse_bridge(struct config *cfg, json_t *jb, const char *where, struc
 	br->flow_limit = (unsigned int)flow_limit;
 	if (flows && (error = parse_flows(br, flows, where, err)))
 		return error;
+	if ((error = parse_ofp(br, jb, where, err)))
+		return error;
 	json_array_foreach(ports, i, jp)
 	{
 		char pwhere[64];
@@ -219,7 +388,7 @@ static int parse_bridge(struct config *cfg, json_t *jb, const char *where, struc
 		if ((error = parse_port(cfg, br, jp, pwhere, err)))
 			return error;
 	}
-	return 0;
+	return config_json_parse_mirrors(br, json_object_get(jb, "mirrors"), where, err);
 }
 
 /* Names and keys quoted in messages may hold control characters: keep the
@@ -316,7 +485,39 @@ static json_t *port_to_json(const struct config_port *p)
 		json_object_set_new(jp, "peer", json_string(p->peer));
 	if (p->netns)
 		json_object_set_new(jp, "netns", json_string(p->netns));
+	if (p->options)
+		json_object_set_new(jp, "options", json_string(p->options));
+	config_json_port_vlan(p, jp);
 	return jp;
+}
+
+static void strv_to_json(json_t *jb, const char *key, char *const *list, size_t n)
+{
+	json_t *arr;
+
+	if (!n)
+		return;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(list[i]));
+	json_object_set_new(jb, key, arr);
+}
+
+/* The OpenFlow keys, only when they differ from the defaults. */
+static void ofp_to_json(const struct config_bridge *br, json_t *jb)
+{
+	strv_to_json(jb, "controllers", br->controllers, br->n_controllers);
+	strv_to_json(jb, "ofp-listen", br->ofp_listen, br->n_ofp_listen);
+	if (br->fail_secure)
+		json_object_set_new(jb, "fail-mode", json_string("secure"));
+	if (br->datapath_id) {
+		char dpid[20];
+
+		snprintf(dpid, sizeof(dpid), "%016llx", (unsigned long long)br->datapath_id);
+		json_object_set_new(jb, "datapath-id", json_string(dpid));
+	}
+	strv_to_json(jb, "groups", br->groups, br->n_groups);
+	strv_to_json(jb, "meters", br->meters, br->n_meters);
 }
 
 char *config_format(const struct config *cfg)
@@ -341,6 +542,8 @@ char *config_format(const struct config *cfg)
 				json_array_append_new(flows, json_string(br->flows[j]));
 			json_object_set_new(jb, "flows", flows);
 		}
+		ofp_to_json(br, jb);
+		config_json_mirrors(br, jb);
 		json_array_append_new(bridges, jb);
 	}
 	root = json_pack("{s:s, s:i, s:o}", "format", CONFIG_FORMAT, "version", CONFIG_VERSION,

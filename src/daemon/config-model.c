@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const config_port_types[] = {"system", "veth", "tap", "internal", NULL};
+const char *const config_port_types[] = {"system", "veth", "tap", "internal", "vxlan",
+                                         "geneve", "gre",  "tun", NULL};
 
 bool config_port_type_valid(const char *type)
 {
@@ -36,6 +37,7 @@ static void config_port_free(struct config_port *port)
 	free(port->type);
 	free(port->peer);
 	free(port->netns);
+	free(port->options);
 	free(port);
 }
 
@@ -53,6 +55,11 @@ static void config_bridge_free(struct config_bridge *br)
 	if (!br)
 		return;
 	config_bridge_free_flows(br);
+	config_strv_set(&br->controllers, &br->n_controllers, NULL, 0);
+	config_strv_set(&br->ofp_listen, &br->n_ofp_listen, NULL, 0);
+	config_strv_set(&br->groups, &br->n_groups, NULL, 0);
+	config_strv_set(&br->meters, &br->n_meters, NULL, 0);
+	config_bridge_free_l2(br);
 	for (size_t i = 0; i < br->n_ports; i++)
 		config_port_free(br->ports[i]);
 	free(br->ports);
@@ -86,11 +93,23 @@ struct config *config_clone(const struct config *cfg)
 		nbr->flow_limit = br->flow_limit;
 		if (br->has_flows)
 			config_bridge_set_flows(nbr, br->flows, br->n_flows);
+		config_strv_set(&nbr->controllers, &nbr->n_controllers, br->controllers,
+		                br->n_controllers);
+		config_strv_set(&nbr->ofp_listen, &nbr->n_ofp_listen, br->ofp_listen,
+		                br->n_ofp_listen);
+		config_strv_set(&nbr->groups, &nbr->n_groups, br->groups, br->n_groups);
+		config_strv_set(&nbr->meters, &nbr->n_meters, br->meters, br->n_meters);
+		nbr->fail_secure = br->fail_secure;
+		nbr->datapath_id = br->datapath_id;
 		for (size_t j = 0; j < br->n_ports; j++) {
 			const struct config_port *p = br->ports[j];
 
-			config_bridge_add_port(nbr, p->name, p->ofport, p->type, p->peer, p->netns);
+			struct config_port *np = config_bridge_add_port(nbr, p->name, p->ofport,
+			                                                p->type, p->peer, p->netns);
+
+			config_port_set_options(np, p->options);
 		}
+		config_bridge_copy_l2(nbr, br);
 	}
 	return copy;
 }
@@ -211,6 +230,7 @@ struct config_port *config_bridge_add_port(struct config_bridge *br, const char 
 	port->type = xstrdup(type);
 	port->peer = xstrdup_or_null(peer);
 	port->netns = xstrdup_or_null(netns);
+	vlan_port_cfg_init(&port->vlan);
 
 	for (size_t hi = br->n_ports; pos < hi;) { /* binary search: first ofport >= new */
 		size_t mid = pos + (hi - pos) / 2;
@@ -262,4 +282,80 @@ bool config_bridge_flows_equal(const struct config_bridge *br, char *const *line
 		if (strcmp(br->flows[i], lines[i]))
 			return false;
 	return true;
+}
+
+void config_strv_set(char ***list, size_t *n, char *const *lines, size_t n_lines)
+{
+	char **copy = n_lines ? xcalloc(n_lines, sizeof(*copy)) : NULL;
+
+	for (size_t i = 0; i < n_lines; i++)
+		copy[i] = xstrdup(lines[i]);
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = copy;
+	*n = n_lines;
+}
+
+bool config_strv_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
+void config_port_set_options(struct config_port *port, const char *options)
+{
+	free(port->options);
+	port->options = options && options[0] ? xstrdup(options) : NULL;
+}
+
+int config_port_options_check(const char *type, const char *options, struct errmsg *err)
+{
+	static const char *const tunnel[] = {"remote_ip", "local_ip", "key", "dst_port",
+	                                     "ttl",       "tos",      NULL};
+	static const char *const gre[] = {"remote_ip", "local_ip", "key", "ttl", "tos", NULL};
+	static const char *const tun[] = {"mac", "ip", NULL};
+	const char *const *allowed = NULL;
+	unsigned seen = 0;
+	const char *s = options;
+
+	if (!strcmp(type, "vxlan") || !strcmp(type, "geneve"))
+		allowed = tunnel;
+	else if (!strcmp(type, "gre"))
+		allowed = gre;
+	else if (!strcmp(type, "tun"))
+		allowed = tun;
+	if (!options || !options[0])
+		return 0;
+	if (!allowed)
+		return errmsg_set(err, -EINVAL, "type %s takes no options", type);
+	while (*s) {
+		const char *end = strchr(s, ','), *eq;
+		size_t len = end ? (size_t)(end - s) : strlen(s), i;
+
+		eq = memchr(s, '=', len);
+		if (!eq || eq == s || eq == s + len - 1)
+			return errmsg_set(err, -EINVAL, "expected key=value, got '%.*s'",
+			                  (int)(len > 64 ? 64 : len), s);
+		for (i = 0; allowed[i]; i++)
+			if (strlen(allowed[i]) == (size_t)(eq - s) &&
+			    !memcmp(allowed[i], s, (size_t)(eq - s)))
+				break;
+		if (!allowed[i])
+			return errmsg_set(err, -EINVAL, "unknown option '%.*s' for type %s",
+			                  (int)(eq - s > 32 ? 32 : eq - s), s, type);
+		if (seen & (1u << i))
+			return errmsg_set(err, -EINVAL, "option '%s' given twice", allowed[i]);
+		seen |= 1u << i;
+		if (!end)
+			break;
+		s = end + 1;
+		if (!*s)
+			return errmsg_set(err, -EINVAL, "trailing ',' in options");
+	}
+	return 0;
 }

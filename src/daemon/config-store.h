@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "lib/util.h"
+#include "ofproto/mirror.h"
 
 #define CONFIG_FORMAT                 "patchbay-config"
 #define CONFIG_VERSION                1
@@ -31,6 +32,7 @@
 #define CONFIG_FLOW_LIMIT_MIN         1u
 #define CONFIG_FLOW_LIMIT_MAX         16000000u
 #define CONFIG_FLOW_LIMIT_DEFAULT     1000000u
+#define CONFIG_OFP_TARGETS_MAX        16u /* controllers, listeners per bridge */
 
 struct config_port {
 	char *name;
@@ -38,6 +40,10 @@ struct config_port {
 	char *type;      /* "system", "veth", "tap", "internal" */
 	char *peer;      /* veth only (required there), else NULL */
 	char *netns;     /* veth only, may be NULL */
+	/* vxlan, geneve, gre, tun: "key=value,..." as given to add-port (see
+	 * docs/tunnels.md), NULL if none; the other types have none. */
+	char *options;
+	struct vlan_port_cfg vlan; /* VLAN settings (config-l2.c; default: none) */
 };
 
 struct config_bridge {
@@ -54,6 +60,23 @@ struct config_bridge {
 	bool has_flows;
 	char **flows;
 	size_t n_flows;
+	/* OpenFlow agent (docs/config.md): controller targets ("tcp:IP:PORT",
+	 * "unix:PATH"), listeners ("ptcp:PORT[:IP]", "punix:PATH"), fail mode,
+	 * datapath id (0: derived from the name), and the groups and meters as
+	 * ovs-ofctl add-group / add-meter lines with port numbers. */
+	char **controllers;
+	size_t n_controllers;
+	char **ofp_listen;
+	size_t n_ofp_listen;
+	bool fail_secure; /* false: standalone (the default) */
+	uint64_t datapath_id;
+	char **groups;
+	size_t n_groups;
+	char **meters;
+	size_t n_meters;
+	/* Port mirrors, ordered by name (config-l2.c). */
+	struct mirror_cfg *mirrors;
+	size_t n_mirrors;
 };
 
 struct config {
@@ -92,6 +115,13 @@ int config_remove_bridge(struct config *cfg, const char *name);
 struct config_port *config_bridge_add_port(struct config_bridge *br, const char *name,
                                            uint32_t ofport, const char *type, const char *peer,
                                            const char *netns);
+/* Replaces the port's options by a copy of 'options' (NULL or "" = none). */
+void config_port_set_options(struct config_port *port, const char *options);
+/* Checks 'options' of a port of 'type' without the system: allowed keys for
+ * the type, "key=value" syntax, no duplicates.  0 or -EINVAL with 'err'
+ * ("unknown option 'x' for type vxlan").  Values are checked when the port
+ * is opened. */
+int config_port_options_check(const char *type, const char *options, struct errmsg *err);
 /* Removes and frees the port.  0 or -ENOENT. */
 int config_bridge_remove_port(struct config_bridge *br, const char *name);
 /* Replaces the bridge's rules by copies of 'lines' and sets has_flows. */
@@ -99,6 +129,21 @@ void config_bridge_set_flows(struct config_bridge *br, char *const *lines, size_
 /* True if the bridge's rules equal 'lines' (same strings, same order) and
  * has_flows is set. */
 bool config_bridge_flows_equal(const struct config_bridge *br, char *const *lines, size_t n);
+/* Replaces a list of strings (controllers, ofp_listen, groups, meters)
+ * by copies of 'lines'. */
+void config_strv_set(char ***list, size_t *n, char *const *lines, size_t n_lines);
+bool config_strv_equal(char *const *a, size_t na, char *const *b, size_t nb);
+
+/* Port VLAN settings and mirrors (config-l2.c).  Mirrors name ports that
+ * need not exist (a deleted port's roles stay inactive). */
+struct mirror_cfg *config_bridge_find_mirror(const struct config_bridge *br, const char *name);
+/* Adds a copy of 'm' (the name must be new: the caller checks). */
+void config_bridge_add_mirror(struct config_bridge *br, const struct mirror_cfg *m);
+int config_bridge_remove_mirror(struct config_bridge *br, const char *name); /* 0 or -ENOENT */
+/* Copies mirrors and port VLAN settings of 'src' into its clone 'dst'. */
+void config_bridge_copy_l2(struct config_bridge *dst, const struct config_bridge *src);
+void config_bridge_free_l2(struct config_bridge *br);
+struct config_port *config_find_port_on(const struct config_bridge *br, const char *name);
 
 /* --- JSON ------------------------------------------------------------- */
 
@@ -111,6 +156,8 @@ bool config_bridge_flows_equal(const struct config_bridge *br, char *const *line
  * -EINVAL with 'err' naming the place ("bridges[0].ports[1].ofport:
  * expected an integer 1..65279"); '*out' is then NULL. */
 int config_parse(const char *text, size_t len, struct config **out, struct errmsg *err);
+/* Parses a datapath id: 1..16 hex digits, "0x" allowed.  0 or -EINVAL. */
+int config_parse_datapath_id(const char *s, uint64_t *dpid);
 /* Serializes 'cfg' (indented, ending in a newline).  Caller frees. */
 char *config_format(const struct config *cfg);
 

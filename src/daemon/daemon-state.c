@@ -2,12 +2,14 @@
  * absent ports, and committing changes to the store (see daemon-state.h). */
 #include "daemon/daemon-state.h"
 #include "daemon/daemon-flows.h"
+#include "daemon/daemon-ofp.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/vlog.h"
+#include "ofagent/ofagent.h"
 
 #define VLOG_MODULE "state"
 
@@ -53,6 +55,7 @@ static int pbd_open_port(struct ofproto *br, const struct config_port *p, struct
 	        .type = p->type,
 	        .peer = p->peer,
 	        .netns = p->netns,
+	        .options = p->options,
 	};
 
 	return ofproto_port_add(br, &args, p->ofport, NETDEV_OPEN_REUSE, err);
@@ -63,6 +66,7 @@ int pbd_restore(struct pbd *d, struct errmsg *err)
 	for (size_t i = 0; i < d->cfg->n_bridges; i++) {
 		const struct config_bridge *cb = d->cfg->bridges[i];
 		struct ofproto *br;
+		struct errmsg oerr = {""};
 		int error;
 
 		if ((error = ofswitch_bridge_add(d->sw, cb->name, &br, err)) ||
@@ -74,6 +78,8 @@ int pbd_restore(struct pbd *d, struct errmsg *err)
 			return error;
 		}
 		VLOG_INFO("bridge %s restored", cb->name);
+		if (d->agent)
+			ofagent_bridge_add(d->agent, br);
 		for (size_t j = 0; j < cb->n_ports; j++) {
 			const struct config_port *p = cb->ports[j];
 			struct errmsg perr = {""};
@@ -87,6 +93,10 @@ int pbd_restore(struct pbd *d, struct errmsg *err)
 				          p->name, p->ofport);
 			}
 		}
+		pbd_l2_apply(br, cb);
+		/* Meters and groups before the flows that use them. */
+		if ((error = pbd_ofp_load_tables(br, cb, &oerr)))
+			return errmsg_set(err, error, "bridge %s: %s", cb->name, oerr.msg);
 		/* Without a "flows" key the bridge keeps the default rules it was
 		 * created with. */
 		if (cb->has_flows) {
@@ -96,6 +106,10 @@ int pbd_restore(struct pbd *d, struct errmsg *err)
 				return errmsg_set(err, error, "bridge %s: %s", cb->name, ferr.msg);
 			VLOG_INFO("bridge %s: %zu flow(s) restored", cb->name, cb->n_flows);
 		}
+		/* Listeners and controllers once the tables are in place.  A
+		 * listener that cannot bind is logged, not fatal. */
+		if (d->agent && pbd_ofp_apply(d, br, cb, true, &oerr))
+			VLOG_ERR("bridge %s: %s", cb->name, oerr.msg);
 	}
 	return 0;
 }

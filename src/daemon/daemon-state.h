@@ -10,6 +10,10 @@
 #include "daemon/config-store.h"
 #include "ofproto/ofproto.h"
 
+struct rpc_server;
+struct pbd_captures;
+struct ofagent;
+
 struct pbd_absent {
 	char *port;
 	char *error; /* why it could not be opened */
@@ -21,6 +25,13 @@ struct pbd {
 	char *db_path;
 	struct pbd_absent *absent;
 	size_t n_absent;
+	/* The main loop's epoll fd and RPC server (for connections that leave
+	 * the RPC server, docs/rpc.md "capture"), and the running captures
+	 * (capture-session.h). */
+	int epfd;
+	struct rpc_server *rpc;
+	struct pbd_captures *captures;
+	struct ofagent *agent; /* the OpenFlow agent (daemon-ofp.h) */
 };
 
 /* Creates every bridge and port of d->cfg in d->sw, re-attaching kernel
@@ -30,6 +41,9 @@ struct pbd {
  * that fails is an error (0 or -errno with 'err', e.g. "bridge br0:
  * flows[3]: table 0 is full (limit 10 flows)"). */
 int pbd_restore(struct pbd *d, struct errmsg *err);
+/* Applies the bridge's stored port VLAN settings and mirrors to 'br'
+ * (rpc-vlan-mirror-methods.c; a mirror that fails is logged). */
+void pbd_l2_apply(struct ofproto *br, const struct config_bridge *cb);
 /* Tries to open the absent ports again. */
 void pbd_retry_absent(struct pbd *d);
 /* The error of absent port 'port', or NULL if it is not absent. */

@@ -15,13 +15,16 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "daemon/capture-session.h"
 #include "daemon/daemon-flows.h"
+#include "daemon/daemon-ofp.h"
 #include "daemon/daemon-state.h"
 #include "daemon/daemonize.h"
 #include "daemon/rpc-methods.h"
 #include "daemon/rpc-server.h"
 #include "daemon/watch.h"
 #include "lib/vlog.h"
+#include "ofagent/ofagent.h"
 
 #define VLOG_MODULE "patchbayd"
 
@@ -46,6 +49,7 @@ struct daemon {
 	struct pbd_watch sig_watch;
 	int sig_fd;
 	struct pbd_watch timer_watch;
+	struct pbd_watch agent_watch; /* the OpenFlow agent's epoll set */
 	int timer_fd;
 	unsigned int ticks;
 	bool exiting;
@@ -206,8 +210,15 @@ static void timer_cb(struct pbd_watch *w, uint32_t events)
 		return;
 	ofswitch_run(daemon_.state.sw);
 	pbd_flows_sync(&daemon_.state); /* flows that timed out */
+	/* Changes made by controllers (at most once a second). */
+	pbd_ofp_save_changed(&daemon_.state, false);
 	if (++daemon_.ticks % RETRY_TICKS == 0 && daemon_.state.n_absent)
 		pbd_retry_absent(&daemon_.state);
+}
+
+static void agent_cb(struct pbd_watch *w, uint32_t events)
+{
+	ofagent_run(daemon_.state.agent);
 }
 
 static int add_watch(int fd, struct pbd_watch *w, void (*cb)(struct pbd_watch *, uint32_t))
@@ -307,8 +318,16 @@ int main(int argc, char *argv[])
 		start_error("%s", err.msg);
 		goto out;
 	}
+	d->epfd = daemon_.epfd;
+	d->rpc = daemon_.server;
 	if ((error = ofswitch_create("socket", &d->sw, &err))) {
 		start_error("cannot create the switch: %s", err.msg);
+		goto out;
+	}
+	if ((error = ofagent_create(d->sw, &d->agent, &err)) ||
+	    (error = add_watch(ofagent_fd(d->agent), &daemon_.agent_watch, agent_cb))) {
+		start_error("cannot start the OpenFlow agent: %s",
+		            err.msg[0] ? err.msg : strerror(errno));
 		goto out;
 	}
 	if ((error = pbd_restore(d, &err))) {
@@ -326,6 +345,11 @@ int main(int argc, char *argv[])
 	status = daemon_.exiting ? 0 : 1;
 out:
 	rpc_server_close(daemon_.server);
+	capture_close_all(d);
+	if (d->agent && d->cfg && status == 0)
+		pbd_ofp_save_changed(d, true);
+	ofagent_destroy(d->agent);
+	d->agent = NULL;
 	ofswitch_destroy(d->sw);
 	pidfile_remove(o.pidfile);
 	pbd_clear(d);

@@ -3,7 +3,10 @@
  * fdb-show, fdb-flush.  Port methods are in rpc-port-methods.c, OpenFlow
  * methods in rpc-flow-methods.c. */
 #include "daemon/rpc-methods.h"
+#include "daemon/capture-session.h"
 #include "daemon/daemon-flows.h"
+#include "daemon/daemon-ofp.h"
+#include "ofagent/ofagent.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -152,7 +155,9 @@ static json_t *m_add_br(struct pbd *d, json_t *params, int *code, struct errmsg 
 	pbd_flows_snapshot(br, &flows);
 	config_bridge_set_flows(cb, flows.lines, flows.n);
 	pbd_flows_free(&flows);
+	ofagent_bridge_add(d->agent, br);
 	if (pbd_commit(d, cfg, err)) {
+		ofagent_bridge_del(d->agent, br);
 		ofswitch_bridge_del(d->sw, name, NULL);
 		*code = RPC_FAILED;
 		return NULL;
@@ -179,6 +184,7 @@ static json_t *m_del_br(struct pbd *d, json_t *params, int *code, struct errmsg 
 		return NULL;
 	}
 	/* Saved: now remove it live, with the devices its ports created. */
+	ofagent_bridge_del(d->agent, br);
 	if (ofswitch_bridge_del(d->sw, name, err))
 		VLOG_WARN("bridge %s: %s", name, err->msg);
 	VLOG_INFO("deleted bridge %s", name);
@@ -230,8 +236,9 @@ static int apply_settings(struct ofproto *br, const struct bridge_settings *s)
 
 static json_t *m_set_bridge(struct pbd *d, json_t *params, int *code, struct errmsg *err)
 {
-	static const char *const allowed[] = {"mac-aging", "mac-table-size", "flow-limit",
-	                                      "datapath", NULL};
+	static const char *const allowed[] = {
+	        "mac-aging", "mac-table-size", "flow-limit",  "datapath",
+	        "fail-mode", "ofp-listen",     "datapath-id", NULL};
 	struct bridge_settings new, old;
 	struct config_bridge *cb, *ncb;
 	json_t *options = json_object_get(params, "options");
@@ -268,14 +275,26 @@ static json_t *m_set_bridge(struct pbd *d, json_t *params, int *code, struct err
 		free(ncb->datapath);
 		ncb->datapath = xstrdup(datapath);
 	}
+	/* fail-mode, ofp-listen, datapath-id (rpc-ofp-methods.c). */
+	if (!rpcm_ofp_bridge_options(options, ncb, code, err)) {
+		config_free(cfg);
+		return NULL;
+	}
 	if (apply_settings(br, &new)) {
 		apply_settings(br, &old);
 		config_free(cfg);
 		return rpcm_fail(code, RPC_FAILED, err, "bridge %s: cannot apply the settings",
 		                 cb->name);
 	}
+	if (pbd_ofp_apply(d, br, ncb, false, err)) { /* a listener cannot bind */
+		apply_settings(br, &old);
+		config_free(cfg);
+		*code = RPC_FAILED;
+		return NULL;
+	}
 	if (pbd_commit(d, cfg, err)) {
 		apply_settings(br, &old);
+		pbd_ofp_apply(d, br, cb, true, NULL);
 		*code = RPC_FAILED;
 		return NULL;
 	}
@@ -331,7 +350,7 @@ struct rpcm_method {
 	const char *name;
 	rpcm_fn *fn;
 	const char *required[3];
-	const char *optional[3];
+	const char *optional[8];
 };
 
 static const struct rpcm_method methods[] = {
@@ -344,9 +363,24 @@ static const struct rpcm_method methods[] = {
         {"del-port", rpcm_del_port, {"bridge", "port", NULL}, {NULL}},
         {"list-ports", rpcm_list_ports, {"bridge", NULL}, {NULL}},
         {"dump-ports", rpcm_dump_ports, {"bridge", NULL}, {NULL}},
+        {"set-port", rpcm_set_port, {"port", "options", NULL}, {NULL}},
+        {"add-mirror", rpcm_add_mirror, {"bridge", "mirror", NULL}, {"options", NULL}},
+        {"del-mirror", rpcm_del_mirror, {"bridge", "mirror", NULL}, {NULL}},
+        {"list-mirrors", rpcm_list_mirrors, {"bridge", NULL}, {NULL}},
         {"fdb-show", m_fdb_show, {"bridge", NULL}, {NULL}},
         {"fdb-flush", m_fdb_flush, {"bridge", NULL}, {NULL}},
         {"set-bridge", m_set_bridge, {"bridge", NULL}, {"options", NULL}},
+        {"set-controller", rpcm_set_controller, {"bridge", "targets", NULL}, {NULL}},
+        {"del-controller", rpcm_del_controller, {"bridge", NULL}, {NULL}},
+        {"get-controller", rpcm_get_controller, {"bridge", NULL}, {NULL}},
+        {"add-group", rpcm_add_group, {"bridge", "group", NULL}, {NULL}},
+        {"mod-group", rpcm_mod_group, {"bridge", "group", NULL}, {NULL}},
+        {"del-groups", rpcm_del_groups, {"bridge", NULL}, {"group", NULL}},
+        {"dump-groups", rpcm_dump_groups, {"bridge", NULL}, {"group", NULL}},
+        {"add-meter", rpcm_add_meter, {"bridge", "meter", NULL}, {NULL}},
+        {"mod-meter", rpcm_mod_meter, {"bridge", "meter", NULL}, {NULL}},
+        {"del-meters", rpcm_del_meters, {"bridge", NULL}, {"meter", NULL}},
+        {"dump-meters", rpcm_dump_meters, {"bridge", NULL}, {"meter", NULL}},
         {"add-flow", rpcm_add_flow, {"bridge", "flow", NULL}, {NULL}},
         {"add-flows", rpcm_add_flows, {"bridge", "flows", NULL}, {NULL}},
         {"mod-flows", rpcm_mod_flows, {"bridge", "flow", NULL}, {"strict", NULL}},
@@ -355,6 +389,8 @@ static const struct rpcm_method methods[] = {
         {"dump-megaflows", rpcm_dump_megaflows, {"bridge", NULL}, {NULL}},
         {"flush-megaflows", rpcm_flush_megaflows, {"bridge", NULL}, {NULL}},
         {"trace", rpcm_trace, {"bridge", "packet", NULL}, {NULL}},
+        {"capture", capture_rpc_start, {"bridge", NULL},
+         {"ports", "direction", "count", "duration", "snaplen", "ring_size", NULL}},
 };
 
 static bool in_list(const char *const *list, const char *key)

@@ -43,6 +43,14 @@ json_t *rpcm_list_ports(struct pbd *d, json_t *params, int *code, struct errmsg 
 json_t *rpcm_dump_ports(struct pbd *d, json_t *params, int *code, struct errmsg *err);
 json_t *rpcm_show(struct pbd *d, json_t *params, int *code, struct errmsg *err);
 
+/* rpc-vlan-mirror-methods.c */
+json_t *rpcm_set_port(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_add_mirror(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_del_mirror(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_list_mirrors(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+/* Adds the port's VLAN settings (only those set) to its 'options' in show. */
+void pbd_port_l2_json(const struct config_port *p, json_t *options);
+
 /* rpc-flow-methods.c */
 json_t *rpcm_add_flow(struct pbd *d, json_t *params, int *code, struct errmsg *err);
 json_t *rpcm_add_flows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
@@ -52,5 +60,23 @@ json_t *rpcm_dump_flows(struct pbd *d, json_t *params, int *code, struct errmsg 
 json_t *rpcm_dump_megaflows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
 json_t *rpcm_flush_megaflows(struct pbd *d, json_t *params, int *code, struct errmsg *err);
 json_t *rpcm_trace(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+
+/* rpc-ofp-methods.c: controllers, listeners, groups, meters. */
+json_t *rpcm_set_controller(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_del_controller(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_get_controller(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_add_group(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_mod_group(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_del_groups(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_dump_groups(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_add_meter(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_mod_meter(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_del_meters(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+json_t *rpcm_dump_meters(struct pbd *d, json_t *params, int *code, struct errmsg *err);
+/* set-bridge's OpenFlow keys (fail-mode, ofp-listen, datapath-id): checks
+ * them in 'options' and writes them into 'ncb' (the bridge of the new
+ * config).  false with the request failed. */
+bool rpcm_ofp_bridge_options(json_t *options, struct config_bridge *ncb, int *code,
+                             struct errmsg *err);
 
 #endif

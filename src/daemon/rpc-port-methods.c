@@ -10,6 +10,7 @@
 
 #include "daemon/rpc-methods.h"
 #include "lib/vlog.h"
+#include "ofproto/mirror.h"
 
 #define VLOG_MODULE "rpc"
 
@@ -19,8 +20,14 @@ struct port_request {
 	const char *type;
 	const char *peer;
 	const char *netns;
-	uint32_t ofport; /* 0: the next free one */
+	uint32_t ofport;   /* 0: the next free one */
+	char options[512]; /* tunnel/tun options as "k=v,..." ("" = none) */
 };
+
+/* The add-port options that belong to the port type (netdev_args.options),
+ * in the order they are stored. */
+static const char *const port_type_options[] = {"remote_ip", "local_ip", "key", "dst_port", "ttl",
+                                                "tos",       "mac",      "ip",  NULL};
 
 static const char *option_string(json_t *options, const char *key)
 {
@@ -31,7 +38,9 @@ static const char *option_string(json_t *options, const char *key)
 static bool port_request_parse(json_t *params, struct port_request *req, int *code,
                                struct errmsg *err)
 {
-	static const char *const allowed[] = {"type", "peer", "netns", "ofport", NULL};
+	static const char *const allowed[] = {"type",     "peer", "netns",    "ofport", "remote_ip",
+	                                      "local_ip", "key",  "dst_port", "ttl",    "tos",
+	                                      "mac",      "ip",   NULL};
 	json_t *options = json_object_get(params, "options");
 	struct netdev_args args;
 	const char *ofport;
@@ -51,9 +60,25 @@ static bool port_request_parse(json_t *params, struct port_request *req, int *co
 		req->type = "system";
 	if (!config_port_type_valid(req->type)) {
 		rpcm_fail(code, RPC_INVALID_PARAMS, err,
-		          "unknown port type '%.32s' (allowed: system, veth, tap, internal)",
+		          "unknown port type '%.32s' (allowed: system, veth, tap, internal, vxlan, "
+		          "geneve, gre, tun)",
 		          req->type);
 		return false;
+	}
+	req->options[0] = '\0';
+	for (size_t i = 0; port_type_options[i]; i++) {
+		const char *v = option_string(options, port_type_options[i]);
+		size_t used = strlen(req->options);
+
+		if (!v)
+			continue;
+		if (strchr(v, ',') || strchr(v, '=') || strlen(v) >= 64) {
+			rpcm_fail(code, RPC_INVALID_PARAMS, err,
+			          "option '%s': invalid value '%.32s'", port_type_options[i], v);
+			return false;
+		}
+		snprintf(req->options + used, sizeof req->options - used, "%s%s=%s",
+		         used ? "," : "", port_type_options[i], v);
 	}
 	if (strcmp(req->type, "veth")) {
 		if (req->peer || req->netns) {
@@ -87,8 +112,11 @@ static bool port_request_parse(json_t *params, struct port_request *req, int *co
 		}
 		req->ofport = (uint32_t)n;
 	}
-	args = (struct netdev_args){
-	        .name = req->port, .type = req->type, .peer = req->peer, .netns = req->netns};
+	args = (struct netdev_args){.name = req->port,
+	                            .type = req->type,
+	                            .peer = req->peer,
+	                            .netns = req->netns,
+	                            .options = req->options};
 	if (netdev_args_check(&args, err))
 		goto invalid;
 	return true;
@@ -152,15 +180,19 @@ json_t *rpcm_add_port(struct pbd *d, json_t *params, int *code, struct errmsg *e
 	if (!port_request_check_system(&req, code, err))
 		return NULL;
 
-	args = (struct netdev_args){
-	        .name = req.port, .type = req.type, .peer = req.peer, .netns = req.netns};
+	args = (struct netdev_args){.name = req.port,
+	                            .type = req.type,
+	                            .peer = req.peer,
+	                            .netns = req.netns,
+	                            .options = req.options};
 	if (ofproto_port_add(br, &args, req.ofport, 0, err)) {
 		*code = RPC_FAILED;
 		return NULL;
 	}
 	cfg = config_clone(d->cfg);
-	config_bridge_add_port(config_find_bridge(cfg, cb->name), req.port, req.ofport, req.type,
-	                       req.peer, req.netns);
+	config_port_set_options(config_bridge_add_port(config_find_bridge(cfg, cb->name), req.port,
+	                                               req.ofport, req.type, req.peer, req.netns),
+	                        req.options);
 	if (pbd_commit(d, cfg, err)) {
 		struct errmsg derr = {""};
 
@@ -204,6 +236,7 @@ json_t *rpcm_del_port(struct pbd *d, json_t *params, int *code, struct errmsg *e
 	}
 	if (live && ofproto_port_del(br, name, true, err))
 		VLOG_WARN("bridge %s: %s", ofproto_name(br), err->msg);
+	ofproto_port_set_vlan(br, name, NULL); /* a new port of that name starts afresh */
 	VLOG_INFO("bridge %s: deleted port %s", ofproto_name(br), name);
 	free(name);
 	return json_object();
@@ -244,6 +277,7 @@ json_t *rpcm_dump_ports(struct pbd *d, json_t *params, int *code, struct errmsg 
 	if (!rpcm_get_bridge(d, params, &cb, &br, code, err))
 		return NULL;
 	ofproto_port_list(br, &live, &n_live);
+	ofproto_l2_push_stats(br);
 	list = json_array();
 	for (size_t i = 0; i < cb->n_ports; i++) {
 		const struct config_port *p = cb->ports[i];
@@ -261,6 +295,8 @@ json_t *rpcm_dump_ports(struct pbd *d, json_t *params, int *code, struct errmsg 
 		                  (json_int_t)s.rx_errors, "tx_packets", (json_int_t)s.tx_packets,
 		                  "tx_bytes", (json_int_t)s.tx_bytes, "tx_dropped",
 		                  (json_int_t)s.tx_dropped, "tx_errors", (json_int_t)s.tx_errors));
+		json_object_set_new(json_array_get(list, i), "vlan_drops",
+		                    json_integer((json_int_t)ofproto_port_vlan_drops(br, p->name)));
 	}
 	free(live);
 	return json_pack("{s:o}", "ports", list);
@@ -275,6 +311,21 @@ static json_t *show_port(const struct pbd *d, const struct config_port *p,
 		json_object_set_new(options, "peer", json_string(p->peer));
 	if (p->netns)
 		json_object_set_new(options, "netns", json_string(p->netns));
+	pbd_port_l2_json(p, options);
+	for (const char *s = p->options; s && *s;) {
+		const char *end = strchr(s, ','), *eq = strchr(s, '=');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		char key[32], val[64];
+
+		if (eq && eq < s + len && (size_t)(eq - s) < sizeof key &&
+		    len - (size_t)(eq - s) - 1 < sizeof val) {
+			snprintf(key, sizeof key, "%.*s", (int)(eq - s), s);
+			snprintf(val, sizeof val, "%.*s", (int)(len - (size_t)(eq - s) - 1),
+			         eq + 1);
+			json_object_set_new(options, key, json_string(val));
+		}
+		s = end ? end + 1 : s + len;
+	}
 	jp = json_pack("{s:s, s:I, s:s, s:o}", "name", p->name, "ofport", (json_int_t)p->ofport,
 	               "type", p->type, "options", options);
 	if (info) {

@@ -39,6 +39,10 @@ struct rpc_client {
 	 * gets to read the error instead of EPIPE. */
 	bool draining;
 	size_t drained;
+	/* rpc_server_handoff(): where the connection goes once the response
+	 * is sent. */
+	rpc_handoff_fn *handoff;
+	void *handoff_aux;
 };
 
 struct rpc_server {
@@ -49,16 +53,20 @@ struct rpc_server {
 	void *aux;
 	struct rpc_client *clients;
 	size_t n_clients;
+	struct rpc_client *current; /* whose request the handler runs */
 };
 
 /* ---- clients ----------------------------------------------------------- */
 
-static void client_destroy(struct rpc_client *c)
+/* Removes 'c' from the server and frees it; closes its fd unless it was
+ * handed off. */
+static void client_free(struct rpc_client *c, bool close_fd)
 {
 	struct rpc_server *s = c->server;
 
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
+	if (close_fd)
+		close(c->fd);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -69,6 +77,22 @@ static void client_destroy(struct rpc_client *c)
 	free(c->in);
 	free(c->out);
 	free(c);
+}
+
+/* A pending handoff that will not happen is told with fd -1. */
+static void client_cancel_handoff(struct rpc_client *c)
+{
+	rpc_handoff_fn *fn = c->handoff;
+
+	c->handoff = NULL;
+	if (fn)
+		fn(c->handoff_aux, -1);
+}
+
+static void client_destroy(struct rpc_client *c)
+{
+	client_cancel_handoff(c);
+	client_free(c, true);
 }
 
 static size_t client_pending(const struct rpc_client *c)
@@ -223,7 +247,11 @@ static void client_handle_line(struct rpc_client *c, const char *line, size_t le
 		goto out;
 	}
 
+	c->server->current = c;
 	result = c->server->handler(c->server->aux, method, params, &code, &err);
+	c->server->current = NULL;
+	if (!result)
+		client_cancel_handoff(c);
 	if (result)
 		VLOG_DBG("client %d: %s: ok", c->fd, method);
 	else
@@ -286,6 +314,16 @@ static bool client_flush(struct rpc_client *c)
 			return false;
 		}
 		c->out_off += (size_t)n;
+	}
+	if (c->handoff && !client_pending(c)) {
+		rpc_handoff_fn *fn = c->handoff;
+		void *aux = c->handoff_aux;
+		int fd = c->fd;
+
+		c->handoff = NULL;
+		client_free(c, false);
+		fn(aux, fd);
+		return false;
 	}
 	if (!client_pending(c) && c->closing && !c->eof && !c->draining) {
 		shutdown(c->fd, SHUT_WR);
@@ -494,6 +532,19 @@ out:
 	if (bound)
 		unlink(path);
 	return error;
+}
+
+void rpc_server_handoff(struct rpc_server *s, rpc_handoff_fn *fn, void *aux)
+{
+	struct rpc_client *c = s->current;
+
+	if (!c || c->handoff) {
+		fn(aux, -1);
+		return;
+	}
+	c->handoff = fn;
+	c->handoff_aux = aux;
+	c->closing = true; /* no more requests on this connection */
 }
 
 void rpc_server_close(struct rpc_server *s)

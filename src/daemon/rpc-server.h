@@ -37,6 +37,16 @@ typedef json_t *rpc_handler_fn(void *aux, const char *method, json_t *params, in
  * something other than a socket.  0 or -errno with 'err' filled. */
 int rpc_server_open(const char *path, int epfd, rpc_handler_fn *handler, void *aux,
                     struct rpc_server **out, struct errmsg *err);
+/* Connection handoff (docs/rpc.md, "capture").  Called by a handler while
+ * it runs: once the response to this request has been sent, the connection
+ * leaves the server and 'fn' gets its file descriptor (nonblocking; 'fn'
+ * owns it from then on).  Input the client sent after the request is
+ * dropped.  If the handler fails the request, if the client goes away
+ * first, or if the server closes, 'fn' is called with fd -1 instead
+ * (possibly from inside the handler).  At most one per request. */
+typedef void rpc_handoff_fn(void *aux, int fd);
+void rpc_server_handoff(struct rpc_server *server, rpc_handoff_fn *fn, void *aux);
+
 /* Closes every client and the listener and removes the socket file.  NULL
  * is fine. */
 void rpc_server_close(struct rpc_server *server);

@@ -12,6 +12,8 @@
 
 #include <urcu.h>
 
+#include "dpif/dp-meter.h"
+#include "dpif/dp-uqueue.h"
 #include "lib/emc.h"
 #include "lib/megaflow.h"
 
@@ -62,6 +64,9 @@ struct dpfp {
 	struct dpfp_ctx **ctxs; /* under 'mutex' */
 	size_t n_ctxs;
 	struct dpif_stats retired; /* counters of destroyed contexts */
+	/* dpfp_set_services() (NULL: meters pass, userspace only counts). */
+	struct dp_meters *meters;
+	struct dp_uqueue *uqueue;
 };
 
 struct dpfp_ctx {
@@ -131,6 +136,12 @@ struct dpfp *dpfp_create(dpif_upcall_fn *upcall, dpif_userdata_free_fn *free_use
 	pthread_mutex_init(&fp->mutex, NULL);
 	atomic_init(&fp->sweep_seq, 0);
 	return fp;
+}
+
+void dpfp_set_services(struct dpfp *fp, struct dp_meters *meters, struct dp_uqueue *uqueue)
+{
+	fp->meters = meters;
+	fp->uqueue = uqueue;
 }
 
 void dpfp_options_default(struct dpfp_options *o)
@@ -304,21 +315,101 @@ static bool dpfp_emc_want(struct dpfp_ctx *ctx, uint32_t threshold)
 	return x <= threshold;
 }
 
-static void dpfp_execute(struct pkt *pkt, const struct megaflow *mf, const struct dp_actions *own,
-                         const struct dp_exec_ops *ops, void *aux)
+/* The execution environment of one batch: the provider's callbacks
+ * wrapped so that the meter and userspace actions reach the datapath's
+ * meter table and userspace queue. */
+struct dpfp_exec_env {
+	struct dpfp_ctx *ctx;
+	const struct dp_exec_ops *ops;
+	void *aux;
+	const struct flow *flow; /* the packet being executed, as extracted */
+	uint64_t now_ns;         /* meters' clock, read at the batch's first meter */
+};
+
+static void dpfp_env_output(void *env_, uint32_t port, const struct pkt *pkt, unsigned flags,
+                            const struct dp_tunnel_md *tun)
 {
+	struct dpfp_exec_env *env = env_;
+
+	env->ops->output(env->aux, port, pkt, flags, tun);
+}
+
+static void dpfp_env_userspace(void *env_, uint64_t cookie, const struct pkt *pkt, unsigned flags,
+                               const struct flow *flow)
+{
+	struct dpfp_exec_env *env = env_;
+	struct dpfp *fp = env->ctx->fp;
+
+	ctr_add(&env->ctx->c.userspace, 1);
+	if (fp->uqueue && env->flow)
+		dp_uqueue_push(fp->uqueue, cookie, env->flow, pkt);
+	if (env->ops->userspace)
+		env->ops->userspace(env->aux, cookie, pkt, flags, flow);
+}
+
+static int dpfp_env_meter(void *env_, uint32_t meter_id, const struct pkt *pkt)
+{
+	struct dpfp_exec_env *env = env_;
+	struct dpfp *fp = env->ctx->fp;
+
+	if (!fp->meters)
+		return 0;
+	if (!env->now_ns)
+		env->now_ns = dp_meters_now(fp->meters);
+	return dp_meters_execute(fp->meters, meter_id, pkt, env->now_ns);
+}
+
+static const struct dp_exec_ops dpfp_env_ops = {
+        .output = dpfp_env_output,
+        .userspace = dpfp_env_userspace,
+        .meter = dpfp_env_meter,
+};
+
+static void dpfp_env_init(struct dpfp_exec_env *env, struct dpfp_ctx *ctx,
+                          const struct dp_exec_ops *ops, void *aux)
+{
+	env->ctx = ctx;
+	env->ops = ops;
+	env->aux = aux;
+	env->flow = NULL;
+	env->now_ns = 0;
+}
+
+static void dpfp_execute(struct pkt *pkt, const struct megaflow *mf, const struct dp_actions *own,
+                         struct dpfp_exec_env *env, const struct flow *flow)
+{
+	env->flow = flow;
 	if (mf) {
 		const struct dpfp_acts *a = megaflow_actions(mf);
 
 		if (a->size)
-			dp_execute_raw(pkt, NULL, a->data, a->size, ops, aux);
+			dp_execute_raw(pkt, NULL, a->data, a->size, &dpfp_env_ops, env);
 	} else if (own && own->size) {
-		dp_execute(pkt, NULL, own, ops, aux);
+		dp_execute(pkt, NULL, own, &dpfp_env_ops, env);
 	}
+}
+
+int dpfp_execute_actions(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkt,
+                         const struct dp_actions *acts, const struct dp_exec_ops *ops, void *aux)
+{
+	struct dpfp_exec_env env;
+	struct flow flow;
+
+	dpfp_env_init(&env, ctx, ops, aux);
+	flow_extract(pkt, in_port, &flow);
+	env.flow = &flow;
+	return dp_execute(pkt, NULL, acts, &dpfp_env_ops, &env);
 }
 
 size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, size_t n,
                     const struct dp_exec_ops *ops, void *aux, size_t *n_upcalls)
+{
+	return dpfp_process_tnl(ctx, in_port, pkts, NULL, n, ops, aux, n_upcalls);
+}
+
+size_t dpfp_process_tnl(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts,
+                        const struct pkt_tnl *tnl, size_t n, const struct dp_exec_ops *ops,
+                        void *aux, size_t *n_upcalls)
 {
 	struct dpfp *fp = ctx->fp;
 	size_t n_miss = 0, n_emc = 0, n_mf = 0, n_up = 0, n_drop = 0;
@@ -328,6 +419,7 @@ size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, si
 	uint32_t burst = atomic_load_explicit(&fp->upcall_burst, memory_order_relaxed);
 	uint32_t threshold = inv > 1 ? UINT32_MAX / inv : UINT32_MAX;
 	bool use_emc = inv != 0;
+	struct dpfp_exec_env env;
 
 	if (n > PKT_BATCH_MAX)
 		n = PKT_BATCH_MAX;
@@ -335,6 +427,8 @@ size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, si
 		struct flow *f = &ctx->flows[i];
 
 		flow_extract(&pkts[i], in_port, f);
+		if (tnl)
+			flow_set_tunnel(f, &tnl[i]);
 		if (use_emc) {
 			ctx->hashes[i] = emc_flow_hash(f);
 			ctx->mfs[i] = emc_lookup(ctx->emc, f, ctx->hashes[i]);
@@ -378,6 +472,7 @@ size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, si
 	}
 
 	/* Execute in arrival order; account runs of one megaflow at once. */
+	dpfp_env_init(&env, ctx, ops, aux);
 	for (size_t i = 0; i < n;) {
 		struct megaflow *mf = ctx->mfs[i];
 		uint32_t bytes = 0, cnt = 0;
@@ -386,7 +481,7 @@ size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, si
 		for (; j < n && ctx->mfs[j] == mf && (mf || j == i); j++) {
 			bytes += pkts[j].len;
 			cnt++;
-			dpfp_execute(&pkts[j], mf, ctx->own[j], ops, aux);
+			dpfp_execute(&pkts[j], mf, ctx->own[j], &env, &ctx->flows[j]);
 		}
 		if (mf)
 			megaflow_account(mf, cnt, bytes, now);

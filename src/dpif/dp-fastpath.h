@@ -22,6 +22,8 @@
 
 struct dpfp;
 struct dpfp_ctx;
+struct dp_meters;
+struct dp_uqueue;
 
 /* Tunables of one datapath (see docs/pipeline.md). */
 struct dpfp_options {
@@ -49,6 +51,12 @@ struct dpfp *dpfp_create(dpif_upcall_fn *upcall, dpif_userdata_free_fn *free_use
  * each context applies them from its next batch on.  'burst' 0 counts as 1. */
 void dpfp_set_options(struct dpfp *fp, const struct dpfp_options *o);
 void dpfp_get_options(struct dpfp *fp, struct dpfp_options *o);
+/* The meter table that DP_ACTION_METER runs and the queue that
+ * DP_ACTION_USERSPACE copies packets into (owned by the caller, who keeps
+ * them until dpfp_destroy()); call before any packet is processed.
+ * Without them meters pass every packet and the userspace action only
+ * counts. */
+void dpfp_set_services(struct dpfp *fp, struct dp_meters *meters, struct dp_uqueue *uqueue);
 /* Frees the cache and every megaflow; no context may remain.  NULL is fine. */
 void dpfp_destroy(struct dpfp *fp);
 
@@ -63,10 +71,21 @@ void dpfp_ctx_destroy(struct dpfp_ctx *ctx);
  * packets answered by the caches. */
 size_t dpfp_process(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts, size_t n,
                     const struct dp_exec_ops *ops, void *aux, size_t *n_upcalls);
+/* As dpfp_process() for packets received on a tunnel port: 'tnl' (NULL for
+ * none) has each packet's tunnel metadata, which goes into its flow. */
+size_t dpfp_process_tnl(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkts,
+                        const struct pkt_tnl *tnl, size_t n, const struct dp_exec_ops *ops,
+                        void *aux, size_t *n_upcalls);
 /* As dpfp_process() for one packet; returns 1 (cache hit), 0 (upcall) or
  * -EAGAIN (rate limited: dropped). */
 int dpfp_process_one(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkt,
                      const struct dp_exec_ops *ops, void *aux);
+
+/* Executes 'acts' on 'pkt' (received on 'in_port', DPIF_PORT_NONE for
+ * none) with the meters and userspace queue of the fast path, outputs to
+ * 'ops' (dpif_execute()).  Returns as dp_execute(). */
+int dpfp_execute_actions(struct dpfp_ctx *ctx, uint32_t in_port, struct pkt *pkt,
+                         const struct dp_actions *acts, const struct dp_exec_ops *ops, void *aux);
 
 /* Releases dead EMC entries now and then (call from the thread's idle
  * loop). */

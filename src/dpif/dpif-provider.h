@@ -13,6 +13,15 @@ struct dpif {
 	dpif_userdata_free_fn *free_userdata;
 	void *upcall_aux;
 	void *priv; /* provider state */
+	/* Capture taps (dp-capture.h): created by a provider that supports
+	 * them in 'open' (NULL otherwise), freed by dpif_close(). */
+	struct dpcap *cap;
+	/* The meter table and the userspace-action queue (dp-meter.h,
+	 * dp-uqueue.h): created by dpif_open() before 'open', freed by
+	 * dpif_close() after 'close'.  Userspace data planes hand them to
+	 * their fast path (dpfp_set_services()). */
+	struct dp_meters *meters;
+	struct dp_uqueue *uqueue;
 };
 
 /* Every operation is required. */

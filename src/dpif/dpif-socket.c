@@ -23,6 +23,7 @@
 
 #include <urcu.h>
 
+#include "dpif/dp-capture.h"
 #include "dpif/dp-fastpath.h"
 #include "lib/packet-edit.h"
 #include "lib/vlog.h"
@@ -39,6 +40,7 @@
 struct dps_port {
 	struct netdev *dev;
 	int fd;
+	bool tunnel; /* transmits with per-packet tunnel metadata */
 };
 
 /* A packet queued by dpif_execute(). */
@@ -80,7 +82,8 @@ struct dps {
 	uint32_t n_touched;
 	uint16_t out_n[DPIF_MAX_PORTS];
 	struct pkt *out[DPIF_MAX_PORTS][PKT_BATCH_MAX];
-	struct pkt pool[DPS_TX_POOL]; /* the queued packets */
+	struct pkt pool[DPS_TX_POOL];         /* the queued packets */
+	struct pkt_tnl pool_tnl[DPS_TX_POOL]; /* their tunnel metadata */
 	uint32_t n_pool;
 	uint8_t *copies; /* DPS_COPY_SLOTS * DPS_COPY_SIZE */
 	uint32_t n_copies;
@@ -98,8 +101,17 @@ static void dps_tx_flush(struct dps *dps)
 		uint32_t o = dps->touched[i];
 		struct dps_port *out = rcu_dereference(dps->ports[o]);
 
-		if (out)
+		if (dpcap_active(dps->dpif->cap) && out)
+			dpcap_tx(dps->dpif->cap, 0, o, dps->out[o], dps->out_n[o]);
+		if (out && out->tunnel) {
+			const struct pkt_tnl *md[PKT_BATCH_MAX];
+
+			for (uint32_t j = 0; j < dps->out_n[o]; j++)
+				md[j] = &dps->pool_tnl[dps->out[o][j] - dps->pool];
+			netdev_tx_batch_tnl(out->dev, dps->out[o], md, dps->out_n[o]);
+		} else if (out) {
 			netdev_tx_batch(out->dev, dps->out[o], dps->out_n[o]);
+		}
 		dps->out_n[o] = 0;
 	}
 	dps->n_touched = 0;
@@ -121,7 +133,18 @@ static void dps_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned
 	if (dps->out_n[port] >= PKT_BATCH_MAX || dps->n_pool >= DPS_TX_POOL ||
 	    (copy && dps->n_copies >= DPS_COPY_SLOTS))
 		dps_tx_flush(dps);
-	slot = &dps->pool[dps->n_pool++];
+	slot = &dps->pool[dps->n_pool];
+	if (tun)
+		dps->pool_tnl[dps->n_pool] = (struct pkt_tnl){.tun_id = tun->tun_id,
+		                                              .tun_src = tun->tun_src,
+		                                              .tun_dst = tun->tun_dst,
+		                                              .gnv_data = tun->gnv_data,
+		                                              .gnv_class = tun->gnv_class,
+		                                              .gnv_type = tun->gnv_type,
+		                                              .gnv_len = tun->gnv_len};
+	else
+		memset(&dps->pool_tnl[dps->n_pool], 0, sizeof dps->pool_tnl[0]);
+	dps->n_pool++;
 	if (copy) {
 		uint8_t *buf = dps->copies + (size_t)dps->n_copies++ * DPS_COPY_SIZE;
 
@@ -138,20 +161,9 @@ static void dps_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned
 	dps->out[port][dps->out_n[port]++] = slot;
 }
 
-static void dps_userspace(void *aux, uint64_t cookie, const struct pkt *pkt, unsigned flags,
-                          const struct flow *flow)
-{
-	struct dps *dps = aux;
-
-	/* No OpenFlow agent yet: count and drop. */
-	dpfp_count_userspace(dps->ctx);
-	VLOG_DBG("userspace action (cookie %#llx): %u-byte packet dropped",
-	         (unsigned long long)cookie, pkt->len);
-}
-
 static const struct dp_exec_ops dps_exec_ops = {
         .output = dps_output,
-        .userspace = dps_userspace,
+        .userspace = NULL, /* the fast path queues them (dpif_userspace_recv) */
 };
 
 /* Receives one batch on 'in' (port 'in_no'), forwards it and transmits the
@@ -165,7 +177,10 @@ static int dps_poll_port(struct dps *dps, uint32_t in_no, struct dps_port *in)
 	n = netdev_rx_batch(in->dev, &dps->rx);
 	if (n <= 0)
 		return n;
-	dpfp_process(dps->ctx, in_no, dps->rx.pkts, (size_t)n, &dps_exec_ops, dps, NULL);
+	if (dpcap_active(dps->dpif->cap))
+		dpcap_rx(dps->dpif->cap, 0, in_no, dps->rx.pkts, (size_t)n);
+	dpfp_process_tnl(dps->ctx, in_no, dps->rx.pkts, dps->rx.tnl, (size_t)n, &dps_exec_ops, dps,
+	                 NULL);
 	dps_tx_flush(dps);
 	return n;
 }
@@ -190,7 +205,8 @@ static void dps_run_exec(struct dps *dps)
 		                  .headroom = PKT_EDIT_HEADROOM};
 
 		/* Outputs are copied: the buffer is freed below. */
-		dp_execute(&pkt, NULL, &q[i]->actions, &dps_exec_ops, dps);
+		dpfp_execute_actions(dps->ctx, q[i]->in_port, &pkt, &q[i]->actions, &dps_exec_ops,
+		                     dps);
 		dps_tx_flush(dps);
 		dp_actions_uninit(&q[i]->actions);
 		free(q[i]);
@@ -311,6 +327,7 @@ static int dps_open(struct dpif *dpif, struct errmsg *err)
 	pthread_mutex_init(&dps->rx_mutex, NULL);
 	pthread_mutex_init(&dps->exec_mutex, NULL);
 	dps->fp = dpfp_create(dpif->upcall, dpif->free_userdata, dpif->upcall_aux);
+	dpfp_set_services(dps->fp, dpif->meters, dpif->uqueue);
 	dps->ctx = dpfp_ctx_create(dps->fp);
 	dps->ctl_ctx = dpfp_ctx_create(dps->fp);
 	dps->copies = xmalloc((size_t)DPS_COPY_SLOTS * DPS_COPY_SIZE);
@@ -328,6 +345,7 @@ static int dps_open(struct dpif *dpif, struct errmsg *err)
 		error = errmsg_set(err, -errno, "datapath: epoll_ctl: %s", strerror(errno));
 		goto out;
 	}
+	dpif->cap = dpcap_create(1); /* producer 0: the forwarding thread */
 	error = -pthread_create(&dps->thread, NULL, dps_thread, dps);
 	if (error) {
 		errmsg_set(err, error, "datapath: cannot start thread: %s", strerror(-error));
@@ -380,6 +398,7 @@ static int dps_port_add(struct dpif *dpif, struct netdev *dev, uint32_t *port_no
 	p = xzalloc(sizeof *p);
 	p->dev = dev;
 	p->fd = fd;
+	p->tunnel = netdev_tnl_flow_fields(dev) != 0;
 	/* Publish before polling so that an event always finds its port. */
 	rcu_assign_pointer(dps->ports[no], p);
 	ev.data.u32 = no;
@@ -416,6 +435,8 @@ static int dps_port_del(struct dpif *dpif, uint32_t port_no)
 	/* After the grace period no polling round can still hold 'p'. */
 	synchronize_rcu();
 	free(p);
+	if (dpif->cap)
+		dpcap_port_removed(dpif->cap, port_no);
 out:
 	pthread_mutex_unlock(&dps->ctl_mutex);
 	return error;

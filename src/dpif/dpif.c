@@ -8,6 +8,10 @@
 
 #include <urcu.h>
 
+#include "dpif/dp-capture.h"
+#include "dpif/dp-meter.h"
+#include "dpif/dp-uqueue.h"
+
 /* Providers (each defined in its own dpif-TYPE.c). */
 extern const struct dpif_class dpif_socket_class;
 
@@ -50,8 +54,19 @@ int dpif_open(const char *type, dpif_upcall_fn *upcall, dpif_userdata_free_fn *f
 	dpif->upcall = upcall;
 	dpif->free_userdata = free_userdata;
 	dpif->upcall_aux = aux;
+	dpif->meters = dp_meters_create();
+	dpif->uqueue = dp_uqueue_create();
+	if (!dpif->uqueue) {
+		error = errmsg_set(err, -errno, "datapath: eventfd: %s", strerror(errno));
+		dp_meters_destroy(dpif->meters);
+		free(dpif);
+		return error;
+	}
 	error = class->open(dpif, err);
 	if (error) {
+		dpcap_destroy(dpif->cap);
+		dp_uqueue_destroy(dpif->uqueue);
+		dp_meters_destroy(dpif->meters);
 		free(dpif);
 		return error;
 	}
@@ -64,6 +79,10 @@ void dpif_close(struct dpif *dpif)
 	if (!dpif)
 		return;
 	dpif->class->close(dpif);
+	dpcap_destroy(dpif->cap);
+	rcu_barrier(); /* meters replaced or deleted earlier */
+	dp_uqueue_destroy(dpif->uqueue);
+	dp_meters_destroy(dpif->meters);
 	free(dpif);
 }
 
@@ -80,6 +99,11 @@ int dpif_port_del(struct dpif *dpif, uint32_t port_no)
 const char *dpif_type(const struct dpif *dpif)
 {
 	return dpif->class->type;
+}
+
+struct dpcap *dpif_capture(struct dpif *dpif)
+{
+	return dpif->cap;
 }
 
 size_t dpif_flow_sweep(struct dpif *dpif, dpif_sweep_fn *fn, void *aux, unsigned flags)
@@ -134,4 +158,40 @@ int dpif_receive(struct dpif *dpif, uint32_t in_port, struct pkt *pkt,
 void dpif_get_stats(struct dpif *dpif, struct dpif_stats *stats)
 {
 	dpif->class->get_stats(dpif, stats);
+	stats->userspace_dropped = dp_uqueue_dropped(dpif->uqueue);
+}
+
+int dpif_meter_set(struct dpif *dpif, uint32_t id, const struct dpif_meter_config *cfg)
+{
+	return dp_meters_set(dpif->meters, id, cfg);
+}
+
+int dpif_meter_del(struct dpif *dpif, uint32_t id)
+{
+	return dp_meters_del(dpif->meters, id);
+}
+
+int dpif_meter_get_stats(struct dpif *dpif, uint32_t id, struct dpif_meter_stats *stats)
+{
+	return dp_meters_get_stats(dpif->meters, id, stats);
+}
+
+void dpif_meter_set_clock(struct dpif *dpif, uint64_t now_ns)
+{
+	dp_meters_set_clock(dpif->meters, now_ns);
+}
+
+void dpif_userspace_enable(struct dpif *dpif, bool enable)
+{
+	dp_uqueue_enable(dpif->uqueue, enable);
+}
+
+int dpif_userspace_fd(const struct dpif *dpif)
+{
+	return dp_uqueue_fd(dpif->uqueue);
+}
+
+size_t dpif_userspace_recv(struct dpif *dpif, struct dpif_userspace_packet **pkts, size_t max)
+{
+	return dp_uqueue_recv(dpif->uqueue, pkts, max);
 }

@@ -82,6 +82,10 @@ int dpif_port_del(struct dpif *dpif, uint32_t port_no);
 
 const char *dpif_type(const struct dpif *dpif);
 
+/* The datapath's capture taps (dpif/dp-capture.h), or NULL if this data
+ * plane cannot capture. */
+struct dpcap *dpif_capture(struct dpif *dpif);
+
 /* ---- megaflows ---- */
 
 struct dpif_flow_stats {
@@ -164,13 +168,86 @@ int dpif_execute(struct dpif *dpif, uint32_t in_port, const struct pkt *pkt,
 int dpif_receive(struct dpif *dpif, uint32_t in_port, struct pkt *pkt,
                  const struct dp_exec_ops *ops, void *aux);
 
+/* ---- meters (DP_ACTION_METER) ----
+ *
+ * A meter is a set of bands, each a token bucket filled at 'rate' (kbit/s,
+ * or packets/s with 'pktps') up to 'burst' (kbit or packets; 0 = the
+ * default: a tenth of a second of the rate, at least one 1500-byte frame
+ * or one packet).  Every packet takes tokens from each band that has
+ * enough; among the bands that had too few, the one with the highest rate
+ * applies (OpenFlow: "the band with the highest rate below the measured
+ * rate"): DROP drops the packet, DSCP_REMARK raises the AF drop precedence
+ * of an IPv4/IPv6 packet by 'prec_level'.  Ids are 0..DPIF_MAX_METERS-1,
+ * shared by every user of the dpif.  Control thread. */
+#define DPIF_MAX_METERS      65536u
+#define DPIF_METER_MAX_BANDS 8
+
+enum dpif_meter_band_type { DPIF_METER_BAND_DROP = 1, DPIF_METER_BAND_DSCP_REMARK = 2 };
+
+struct dpif_meter_band {
+	uint8_t type; /* enum dpif_meter_band_type */
+	uint8_t prec_level;
+	uint32_t rate;
+	uint32_t burst;
+};
+
+struct dpif_meter_config {
+	bool pktps; /* rates in packets/s, else kbit/s */
+	uint32_t n_bands;
+	struct dpif_meter_band bands[DPIF_METER_MAX_BANDS];
+};
+
+struct dpif_meter_stats {
+	uint64_t packets, bytes; /* every packet the meter saw */
+	uint32_t n_bands;
+	struct {
+		uint64_t packets, bytes; /* packets the band applied to */
+	} bands[DPIF_METER_MAX_BANDS];
+};
+
+/* Creates or replaces meter 'id' (counters are kept when replacing).
+ * 0 or -EINVAL. */
+int dpif_meter_set(struct dpif *dpif, uint32_t id, const struct dpif_meter_config *cfg);
+/* 0 or -ENOENT. */
+int dpif_meter_del(struct dpif *dpif, uint32_t id);
+/* 0 or -ENOENT. */
+int dpif_meter_get_stats(struct dpif *dpif, uint32_t id, struct dpif_meter_stats *stats);
+/* Tests: freezes the meters' clock at 'now_ns' (0: the real clock). */
+void dpif_meter_set_clock(struct dpif *dpif, uint64_t now_ns);
+
+/* ---- packets of the userspace action ----
+ *
+ * A packet that executes DP_ACTION_USERSPACE is counted (dpif_stats
+ * .userspace) and, while enabled, copied with its flow into a bounded queue
+ * (DPIF_USERSPACE_QUEUE packets; when full the packet is dropped and
+ * counted in .userspace_dropped: the datapath thread never waits).  The
+ * slow path reads them on the control thread. */
+#define DPIF_USERSPACE_QUEUE 1024u
+
+struct dpif_userspace_packet {
+	uint64_t cookie;  /* the action's */
+	struct flow flow; /* as extracted at reception (in_port = datapath port,
+	                   * DPIF_PORT_NONE for dpif_execute without a port) */
+	uint32_t len;
+	uint8_t data[]; /* the packet as edited up to the action */
+};
+
+/* Queueing is off after dpif_open() (packets are only counted). */
+void dpif_userspace_enable(struct dpif *dpif, bool enable);
+/* A descriptor (eventfd) readable while the queue is not empty. */
+int dpif_userspace_fd(const struct dpif *dpif);
+/* Takes up to 'max' queued packets (oldest first); free() each.  Returns
+ * how many; the descriptor stays readable if more remain. */
+size_t dpif_userspace_recv(struct dpif *dpif, struct dpif_userspace_packet **pkts, size_t max);
+
 /* Datapath counters. */
 struct dpif_stats {
 	uint64_t emc_hits;
 	uint64_t megaflow_hits;
-	uint64_t upcalls;        /* misses handed to the slow path */
-	uint64_t upcall_dropped; /* misses dropped by the upcall rate limit */
-	uint64_t userspace;      /* packets sent to the userspace action */
+	uint64_t upcalls;           /* misses handed to the slow path */
+	uint64_t upcall_dropped;    /* misses dropped by the upcall rate limit */
+	uint64_t userspace;         /* packets sent to the userspace action */
+	uint64_t userspace_dropped; /* of those, dropped because the queue was full */
 	uint64_t n_flows;
 };
 void dpif_get_stats(struct dpif *dpif, struct dpif_stats *stats);

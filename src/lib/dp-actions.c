@@ -61,6 +61,10 @@ static const struct dp_field_info dp_fields[DP_N_FIELDS] = {
         [DP_FIELD_TUN_ID] = {"tunnel", "tun_id", 0, FMT_HEX, false, UINT64_MAX},
         [DP_FIELD_TUN_SRC] = {"tunnel", "src", 0, FMT_IPV4, false, UINT32_MAX},
         [DP_FIELD_TUN_DST] = {"tunnel", "dst", 0, FMT_IPV4, false, UINT32_MAX},
+        [DP_FIELD_TUN_GNV_CLASS] = {"tunnel", "gnv_class", 0, FMT_HEX, false, 0xffff},
+        [DP_FIELD_TUN_GNV_TYPE] = {"tunnel", "gnv_type", 0, FMT_HEX, false, 0xff},
+        [DP_FIELD_TUN_GNV_LEN] = {"tunnel", "gnv_len", 0, FMT_DEC, false, 0xff},
+        [DP_FIELD_TUN_GNV_DATA] = {"tunnel", "gnv_data", 0, FMT_HEX, false, UINT64_MAX},
 };
 
 unsigned dp_field_n_bytes(enum dp_field f)
@@ -166,7 +170,9 @@ static void dp_actions_mark_edit(struct dp_actions *acts)
 
 		if (a->type == DP_ACTION_OUTPUT || a->type == DP_ACTION_USERSPACE)
 			a->flags |= DP_ACTION_F_EDITED_LATER;
-		ofs += a->len;
+		/* Into a clone's nested list: an output there may share the
+		 * packet with what follows (clones without a copy). */
+		ofs += a->type == DP_ACTION_CLONE ? (uint32_t)sizeof *a : a->len;
 	}
 	acts->unmarked = acts->size;
 }
@@ -240,9 +246,76 @@ void dp_actions_put_dec_ttl(struct dp_actions *acts)
 	dp_actions_put(acts, DP_ACTION_DEC_TTL, 8, 0);
 }
 
+size_t dp_actions_start_clone(struct dp_actions *acts)
+{
+	size_t ofs = acts->size;
+
+	dp_actions_put(acts, DP_ACTION_CLONE, 8, 0);
+	return ofs;
+}
+
+/* True if running the list DATA/SIZE may change the packet's bytes. */
+static bool dp_actions_edit_packet(const void *data, size_t size)
+{
+	const struct dp_action *a;
+
+	DP_ACTIONS_FOR_EACH(a, data, size)
+	{
+		switch (a->type) {
+		case DP_ACTION_SET_FIELD:
+			if (a->arg < DP_N_FIELDS && dp_fields[a->arg].packet)
+				return true;
+			break;
+		case DP_ACTION_PUSH_VLAN:
+		case DP_ACTION_POP_VLAN:
+		case DP_ACTION_DEC_TTL:
+		case DP_ACTION_METER:
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
+bool dp_actions_end_clone(struct dp_actions *acts, size_t ofs)
+{
+	struct dp_action *a = (struct dp_action *)(void *)((uint8_t *)acts->data + ofs);
+	size_t len = acts->size - ofs;
+
+	if (len == sizeof *a || len > UINT16_MAX - 7) { /* empty, or too big */
+		acts->size = (uint32_t)ofs;
+		if (acts->unmarked > acts->size)
+			acts->unmarked = acts->size;
+		return len == sizeof *a;
+	}
+	a->len = (uint16_t)len;
+	if (dp_actions_edit_packet(a + 1, len - sizeof *a))
+		a->arg |= DP_CLONE_F_COPY;
+	return true;
+}
+
+void dp_actions_put_meter(struct dp_actions *acts, uint32_t meter_id)
+{
+	/* A remark edits the packet. */
+	dp_actions_mark_edit(acts);
+	dp_actions_put(acts, DP_ACTION_METER, 8, meter_id);
+}
+
+uint8_t dp_dscp_raise_prec(uint8_t dscp, unsigned levels)
+{
+	unsigned cls = (dscp >> 3) & 7, prec = (dscp >> 1) & 3;
+
+	/* AF codepoints: class 1..4, drop precedence 1..3, low bit 0. */
+	if (cls < 1 || cls > 4 || prec < 1 || (dscp & 1))
+		return dscp;
+	prec = prec + levels > 3 ? 3 : prec + levels;
+	return (uint8_t)(cls << 3 | prec << 1);
+}
+
 /* ---- checking, comparing ---- */
 
-int dp_actions_validate(const void *data, size_t size)
+static int dp_actions_validate__(const void *data, size_t size, unsigned depth)
 {
 	const uint8_t *p = data;
 	size_t ofs = 0;
@@ -261,7 +334,14 @@ int dp_actions_validate(const void *data, size_t size)
 		case DP_ACTION_PUSH_VLAN:
 		case DP_ACTION_POP_VLAN:
 		case DP_ACTION_DEC_TTL:
+		case DP_ACTION_METER:
 			want = 8;
+			break;
+		case DP_ACTION_CLONE:
+			if (depth >= DP_CLONE_MAX_DEPTH ||
+			    dp_actions_validate__(a + 1, a->len - sizeof *a, depth + 1))
+				return -EINVAL;
+			want = a->len;
 			break;
 		case DP_ACTION_USERSPACE:
 			want = 16;
@@ -279,6 +359,11 @@ int dp_actions_validate(const void *data, size_t size)
 		ofs += a->len;
 	}
 	return 0;
+}
+
+int dp_actions_validate(const void *data, size_t size)
+{
+	return dp_actions_validate__(data, size, 0);
 }
 
 bool dp_actions_equal(const struct dp_actions *a, const struct dp_actions *b)
@@ -349,10 +434,28 @@ static void db_set_field(struct fmtbuf *b, const struct dp_action *a)
 	fmtbuf_put(b, "))");
 }
 
+static void dp_actions_format__(struct fmtbuf *b, const void *data, size_t size);
+
+static void dp_actions_format_one(struct fmtbuf *b, const struct dp_action *a)
+{
+	switch (a->type) {
+	case DP_ACTION_CLONE:
+		fmtbuf_put(b, "clone(");
+		dp_actions_format__(b, a + 1, a->len - sizeof *a);
+		fmtbuf_put(b, ")");
+		break;
+	case DP_ACTION_METER:
+		fmtbuf_put(b, "meter(%u)", a->arg);
+		break;
+	default:
+		fmtbuf_put(b, "unknown(%u)", a->type);
+		break;
+	}
+}
+
 int dp_actions_format_raw(const void *data, size_t size, char *buf, size_t len)
 {
 	struct fmtbuf b = {.buf = buf, .size = len, .len = 0};
-	const struct dp_action *a;
 
 	if (len)
 		buf[0] = '\0';
@@ -360,10 +463,21 @@ int dp_actions_format_raw(const void *data, size_t size, char *buf, size_t len)
 		fmtbuf_put(&b, "drop");
 		return (int)b.len;
 	}
+	dp_actions_format__(&b, data, size);
+	return b.len > INT32_MAX ? INT32_MAX : (int)b.len;
+}
+
+static void dp_actions_format__(struct fmtbuf *bp, const void *data, size_t size)
+{
+	struct fmtbuf b = *bp;
+	const struct dp_action *a;
+	bool first = true;
+
 	DP_ACTIONS_FOR_EACH(a, data, size)
 	{
-		if (b.len)
+		if (!first)
 			fmtbuf_put(&b, ",");
+		first = false;
 		switch (a->type) {
 		case DP_ACTION_OUTPUT:
 			fmtbuf_put(&b, "output:%u", a->arg);
@@ -394,11 +508,11 @@ int dp_actions_format_raw(const void *data, size_t size, char *buf, size_t len)
 			fmtbuf_put(&b, "dec_ttl");
 			break;
 		default:
-			fmtbuf_put(&b, "unknown(%u)", a->type);
+			dp_actions_format_one(&b, a);
 			break;
 		}
 	}
-	return b.len > INT32_MAX ? INT32_MAX : (int)b.len;
+	*bp = b;
 }
 
 int dp_actions_format(const struct dp_actions *acts, char *buf, size_t len)
@@ -473,6 +587,26 @@ static int dp_exec_set_int(struct dp_exec *x, enum dp_field f, uint64_t v, uint6
 		tun->tun_dst = (uint32_t)masked64(tun->tun_dst, v, m);
 		if (flow)
 			flow->tun_dst = tun->tun_dst;
+		return 0;
+	case DP_FIELD_TUN_GNV_CLASS:
+		tun->gnv_class = (uint16_t)masked64(tun->gnv_class, v, m);
+		if (flow)
+			flow->tun_gnv_class = tun->gnv_class;
+		return 0;
+	case DP_FIELD_TUN_GNV_TYPE:
+		tun->gnv_type = (uint8_t)masked64(tun->gnv_type, v, m);
+		if (flow)
+			flow->tun_gnv_type = tun->gnv_type;
+		return 0;
+	case DP_FIELD_TUN_GNV_LEN:
+		tun->gnv_len = (uint8_t)masked64(tun->gnv_len, v, m);
+		if (flow)
+			flow->tun_gnv_len = tun->gnv_len;
+		return 0;
+	case DP_FIELD_TUN_GNV_DATA:
+		tun->gnv_data = masked64(tun->gnv_data, v, m);
+		if (flow)
+			flow->tun_gnv_data = tun->gnv_data;
 		return 0;
 	default:
 		break;
@@ -619,55 +753,135 @@ static int dp_exec_set_bytes(struct dp_exec *x, enum dp_field f, const uint8_t *
 }
 
 /* After a push or pop: re-derive the packet fields of the flow, keeping the
- * metadata (words 0-7: metadata, tunnel, registers, in_port). */
+ * metadata (words 0-7: metadata, tunnel, registers, in_port; and tun_gnv_data). */
 static void dp_exec_reextract(struct dp_exec *x)
 {
 	struct flow *flow = x->flow;
-	uint64_t md[8];
+	uint64_t md[8], gnv_data;
 
 	x->l_valid = false;
 	if (!flow)
 		return;
 	_Static_assert(offsetof(struct flow, dl_dst) == sizeof md, "metadata is words 0-7");
 	memcpy(md, flow, sizeof md);
+	gnv_data = flow->tun_gnv_data; /* tunnel metadata outside words 0-7 */
 	flow_extract(x->pkt, flow->in_port, flow);
 	memcpy(flow, md, sizeof md);
+	flow->tun_gnv_data = gnv_data;
 }
 
-int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t size,
-                   const struct dp_exec_ops *ops, void *aux)
+static int dp_exec_list(struct dp_exec *x, const void *data, size_t size,
+                        const struct dp_exec_ops *ops, void *aux, struct dp_tunnel_md *tun,
+                        unsigned force, unsigned depth);
+
+/* Room before a clone's private copy of the packet for pushed tags. */
+#define DP_CLONE_HEADROOM 16
+
+/* A clone with DP_CLONE_F_COPY: runs the nested list on a copy (its own
+ * frame, so that the buffer is on the stack only while a copy exists). */
+static __attribute__((noinline)) void
+dp_exec_clone_copy(struct dp_exec *x, const struct dp_action *a, const struct dp_exec_ops *ops,
+                   void *aux, struct dp_tunnel_md *tun, unsigned force, unsigned depth)
 {
-	struct dp_exec x = {.pkt = pkt, .flow = flow, .l_valid = false};
-	struct dp_tunnel_md tun = {0, 0, 0};
+	uint8_t buf[DP_CLONE_HEADROOM + PKT_MAX_LEN];
+	struct pkt copy;
+	struct flow flow;
+	struct dp_exec cx = {.pkt = &copy, .flow = NULL, .l_valid = false};
+
+	if (x->pkt->len > PKT_MAX_LEN)
+		return;
+	memcpy(buf + DP_CLONE_HEADROOM, x->pkt->data, x->pkt->len);
+	copy = (struct pkt){
+	        .data = buf + DP_CLONE_HEADROOM, .len = x->pkt->len, .headroom = DP_CLONE_HEADROOM};
+	if (x->flow) {
+		flow = *x->flow;
+		cx.flow = &flow;
+	}
+	/* The copy dies when the clone ends: every output must copy it. */
+	dp_exec_list(&cx, a + 1, a->len - sizeof *a, ops, aux, tun, force | DP_EXEC_EDITED_LATER,
+	             depth + 1);
+}
+
+static void dp_exec_clone(struct dp_exec *x, const struct dp_action *a,
+                          const struct dp_exec_ops *ops, void *aux, const struct dp_tunnel_md *tun,
+                          unsigned force, unsigned depth)
+{
+	struct dp_tunnel_md ctun = *tun;
+	struct dp_exec cx = *x;
+	struct flow flow;
+
+	if (depth >= DP_CLONE_MAX_DEPTH)
+		return;
+	if (a->arg & DP_CLONE_F_COPY) {
+		dp_exec_clone_copy(x, a, ops, aux, &ctun, force, depth);
+		return;
+	}
+	/* Nothing inside edits the packet: share it; only the flow's
+	 * metadata (tunnel fields) may change, on a copy. */
+	if (x->flow) {
+		flow = *x->flow;
+		cx.flow = &flow;
+	}
+	dp_exec_list(&cx, a + 1, a->len - sizeof *a, ops, aux, &ctun, force, depth + 1);
+}
+
+/* Applies a meter's DSCP remark of 'levels' drop precedence levels. */
+static void dp_exec_remark(struct dp_exec *x, unsigned levels)
+{
+	const struct pkt_layers *l = dp_exec_layers(x);
+	const uint8_t *ip = x->pkt->data + l->l3_ofs;
+	uint8_t tos, dscp;
+
+	if (l->flags & PKT_L_IPV4)
+		tos = ip[1];
+	else if (l->flags & PKT_L_IPV6)
+		tos = (uint8_t)((ip[0] & 0x0f) << 4 | ip[1] >> 4);
+	else
+		return;
+	dscp = dp_dscp_raise_prec((uint8_t)(tos >> 2), levels);
+	if (dscp == tos >> 2)
+		return;
+	tos = (uint8_t)(dscp << 2 | (tos & 3));
+	if (l->flags & PKT_L_IPV4)
+		pkt_set_ipv4_tos(x->pkt, l, tos, 0xfc);
+	else
+		pkt_set_ipv6_tc(x->pkt, l, tos, 0xfc);
+	if (x->flow)
+		x->flow->nw_tos = tos;
+}
+
+static int dp_exec_list(struct dp_exec *x, const void *data, size_t size,
+                        const struct dp_exec_ops *ops, void *aux, struct dp_tunnel_md *tun,
+                        unsigned force, unsigned depth)
+{
+	struct pkt *pkt = x->pkt;
+	struct flow *flow;
 	const struct dp_action *a;
 	int error;
 
-	if (flow) {
-		tun.tun_id = flow->tun_id;
-		tun.tun_src = flow->tun_src;
-		tun.tun_dst = flow->tun_dst;
-	}
 	DP_ACTIONS_FOR_EACH(a, data, size)
 	{
+		flow = x->flow;
 		switch (a->type) {
 		case DP_ACTION_OUTPUT:
-			ops->output(aux, a->arg, pkt, a->flags & DP_EXEC_EDITED_LATER, &tun);
+			ops->output(aux, a->arg, pkt, (a->flags & DP_EXEC_EDITED_LATER) | force,
+			            tun);
 			break;
 		case DP_ACTION_USERSPACE:
 			if (ops->userspace)
 				ops->userspace(aux, dp_action_userspace_cookie(a), pkt,
-				               a->flags & DP_EXEC_EDITED_LATER, flow);
+				               (a->flags & DP_EXEC_EDITED_LATER) | force, flow);
 			break;
 		case DP_ACTION_SET_FIELD:
 			if (dp_fields[a->arg].n_bytes) {
-				dp_exec_set_bytes(&x, a->arg, dp_action_set_value(a),
+				dp_exec_set_bytes(x, a->arg, dp_action_set_value(a),
 				                  dp_action_set_mask(a));
 			} else {
 				uint64_t v, m;
 
 				memcpy(&v, dp_action_set_value(a), 8);
 				memcpy(&m, dp_action_set_mask(a), 8);
-				dp_exec_set_int(&x, a->arg, v, m, &tun);
+				dp_exec_set_int(x, a->arg, v, m, tun);
 			}
 			break;
 		case DP_ACTION_PUSH_VLAN:
@@ -675,24 +889,55 @@ int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t 
 			if (error == -ENOSPC)
 				return error;
 			if (!error)
-				dp_exec_reextract(&x);
+				dp_exec_reextract(x);
 			break;
 		case DP_ACTION_POP_VLAN:
 			if (!pkt_pop_vlan(pkt))
-				dp_exec_reextract(&x);
+				dp_exec_reextract(x);
 			break;
 		case DP_ACTION_DEC_TTL:
-			error = pkt_dec_ttl(pkt, dp_exec_layers(&x));
+			error = pkt_dec_ttl(pkt, dp_exec_layers(x));
 			if (error == -ETIMEDOUT)
 				return error;
 			if (!error && flow)
 				flow->nw_ttl--;
+			break;
+		case DP_ACTION_CLONE:
+			dp_exec_clone(x, a, ops, aux, tun, force, depth);
+			break;
+		case DP_ACTION_METER:
+			if (ops->meter) {
+				int r = ops->meter(aux, a->arg, pkt);
+
+				if (r < 0)
+					return -ECANCELED;
+				if (r > 0)
+					dp_exec_remark(x, (unsigned)r);
+			}
 			break;
 		default:
 			break;
 		}
 	}
 	return 0;
+}
+
+int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t size,
+                   const struct dp_exec_ops *ops, void *aux)
+{
+	struct dp_exec x = {.pkt = pkt, .flow = flow, .l_valid = false};
+	struct dp_tunnel_md tun = {0};
+
+	if (flow) {
+		tun.tun_id = flow->tun_id;
+		tun.tun_src = flow->tun_src;
+		tun.tun_dst = flow->tun_dst;
+		tun.gnv_class = flow->tun_gnv_class;
+		tun.gnv_type = flow->tun_gnv_type;
+		tun.gnv_len = flow->tun_gnv_len;
+		tun.gnv_data = flow->tun_gnv_data;
+	}
+	return dp_exec_list(&x, data, size, ops, aux, &tun, 0, 0);
 }
 
 int dp_execute(struct pkt *pkt, struct flow *flow, const struct dp_actions *acts,

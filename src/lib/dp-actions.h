@@ -33,7 +33,18 @@ enum dp_action_type {
 	DP_ACTION_PUSH_VLAN,  /* arg: tpid << 16 | wire tci */
 	DP_ACTION_POP_VLAN,
 	DP_ACTION_DEC_TTL,
+	DP_ACTION_CLONE, /* arg: DP_CLONE_F_*; payload: a nested action list */
+	DP_ACTION_METER, /* arg: datapath meter id (see dp_exec_ops.meter) */
 };
+
+/* DP_ACTION_CLONE runs its nested list on a copy of the packet (and of the
+ * flow and tunnel metadata), so nothing the nested actions do - edits, a
+ * drop by dec_ttl or a meter - reaches the actions after it.  The copy of
+ * the bytes is made only when the nested list edits the packet
+ * (DP_CLONE_F_COPY, computed by dp_actions_end_clone()); clones nest at
+ * most DP_CLONE_MAX_DEPTH deep (deeper ones are skipped). */
+#define DP_CLONE_F_COPY    0x1
+#define DP_CLONE_MAX_DEPTH 8
 
 /* dp_action.flags for OUTPUT and USERSPACE: a later action of the list may
  * change the packet (set a packet field, push/pop, dec_ttl). */
@@ -89,6 +100,10 @@ enum dp_field {
 	DP_FIELD_TUN_ID,
 	DP_FIELD_TUN_SRC,
 	DP_FIELD_TUN_DST,
+	DP_FIELD_TUN_GNV_CLASS, /* the Geneve option (see flow.h) */
+	DP_FIELD_TUN_GNV_TYPE,
+	DP_FIELD_TUN_GNV_LEN,
+	DP_FIELD_TUN_GNV_DATA,
 	DP_N_FIELDS
 };
 
@@ -137,6 +152,17 @@ void dp_actions_put_pop_vlan(struct dp_actions *acts);
 /* Decrements the IP TTL / hop limit; a packet whose TTL is <= 1 is dropped
  * there (see dp_execute()).  Non-IP packets pass unchanged. */
 void dp_actions_put_dec_ttl(struct dp_actions *acts);
+/* Opens a clone: the actions appended until the matching
+ * dp_actions_end_clone() (which gets the returned offset) form its nested
+ * list.  Clones may nest.  An empty clone is removed by end. */
+size_t dp_actions_start_clone(struct dp_actions *acts);
+/* Returns false (and removes the clone) if its nested list does not fit in
+ * one action (64 KiB). */
+bool dp_actions_end_clone(struct dp_actions *acts, size_t ofs);
+/* Runs the packet through datapath meter 'meter_id' (dp_exec_ops.meter):
+ * the meter may drop it (the rest of the list is skipped, as after a failed
+ * dec_ttl) or raise its DSCP drop precedence. */
+void dp_actions_put_meter(struct dp_actions *acts, uint32_t meter_id);
 
 /* Iterates over the actions of the list at DATA (SIZE bytes), which must be
  * well formed (built here, or checked by dp_actions_validate()). */
@@ -182,6 +208,11 @@ struct dp_tunnel_md {
 	uint64_t tun_id;
 	uint32_t tun_src;
 	uint32_t tun_dst;
+	uint64_t gnv_data; /* the Geneve option, as the flow's tun_gnv_* */
+	uint16_t gnv_class;
+	uint8_t gnv_type;
+	uint8_t gnv_len;
+	uint32_t pad;
 };
 
 /* Flags passed to the callbacks. */
@@ -204,7 +235,19 @@ struct dp_exec_ops {
 	 * given).  NULL callback: the action is skipped. */
 	void (*userspace)(void *aux, uint64_t cookie, const struct pkt *pkt, unsigned flags,
 	                  const struct flow *flow);
+	/* The meter action: returns DP_METER_DROP to drop the packet, 0 to
+	 * pass it, or N > 0 to pass it with its DSCP drop precedence raised by
+	 * N levels (AF classes only: AFx1 -> AFx2 -> AFx3; other DSCPs and
+	 * non-IP packets are left alone).  NULL callback: every packet
+	 * passes. */
+	int (*meter)(void *aux, uint32_t meter_id, const struct pkt *pkt);
 };
+
+#define DP_METER_DROP (-1)
+
+/* The DSCP 'dscp' (6 bits) with its AF drop precedence raised by 'levels'
+ * (capped at 3); non-AF codepoints are returned unchanged. */
+uint8_t dp_dscp_raise_prec(uint8_t dscp, unsigned levels);
 
 /* Runs the actions on 'pkt', editing it in place (see packet-edit.h: each
  * push_vlan needs 4 bytes of pkt->headroom).  If 'flow' is not NULL it is the
@@ -213,7 +256,8 @@ struct dp_exec_ops {
  * Returns 0 after running the whole list, or stops early and returns
  * -ETIMEDOUT (dec_ttl on a TTL <= 1: the packet is dropped there, outputs
  * already done stay done) or -ENOSPC (push_vlan without headroom: dropped
- * likewise). */
+ * likewise) or -ECANCELED (a meter dropped it).  A clone's nested list
+ * never stops the outer one. */
 int dp_execute(struct pkt *pkt, struct flow *flow, const struct dp_actions *acts,
                const struct dp_exec_ops *ops, void *aux);
 int dp_execute_raw(struct pkt *pkt, struct flow *flow, const void *data, size_t size,

@@ -11,6 +11,13 @@
  * tp_src/tp_dst (as OpenFlow's OVS heritage does); ARP's opcode in nw_proto,
  * its SPA/TPA in nw_src/nw_dst and SHA/THA in arp_sha/arp_tha.
  *
+ * One Geneve option travels in the flow (docs/tunnels.md): tun_gnv_class,
+ * tun_gnv_type, tun_gnv_len (0, 4 or 8 data bytes) and tun_gnv_data (the
+ * data bytes as a big-endian number: 4 bytes are the low 32 bits).  The
+ * option is present when any of class/type/len/data is non-zero; a data
+ * value with len 0 is sent as 8 bytes.  Only the first option of a received
+ * Geneve header is kept; the rest are dropped (not matched).
+ *
  * Change FLOW_WC_SEQ whenever a field is added, removed or moved: code that
  * must follow such a change (extraction, formatting, the OXM codec) asserts
  * on it, so the build breaks where work is needed. */
@@ -23,7 +30,7 @@
 
 #include "lib/packet.h"
 
-#define FLOW_WC_SEQ 2
+#define FLOW_WC_SEQ 3
 #define FLOW_N_REGS 8
 
 /* vlan_tci / inner_vlan_tci: host-order TCI with VLAN_CFI set when a tag is
@@ -66,7 +73,9 @@ struct flow {
 	uint32_t tun_dst;           /* outer IPv4 destination */
 	uint32_t regs[FLOW_N_REGS]; /* NXM registers reg0..reg7 */
 	uint32_t in_port;           /* OpenFlow ingress port */
-	uint32_t pad0;
+	uint16_t tun_gnv_class;     /* Geneve option class (see tun_gnv_data) */
+	uint8_t tun_gnv_type;       /* Geneve option type (critical bit 0x80) */
+	uint8_t tun_gnv_len;        /* Geneve option data bytes: 0, 4 or 8 */
 
 	/* L2 (words 8-10). */
 	uint8_t dl_dst[6];
@@ -99,16 +108,19 @@ struct flow {
 	uint16_t tp_dst;    /* TCP/UDP/SCTP destination port, ICMP code */
 	uint16_t tcp_flags; /* 12 bits */
 	uint16_t pad3;
+
+	/* Tunnel option data (word 22). */
+	uint64_t tun_gnv_data; /* Geneve option data, big-endian value of the bytes */
 };
 
 #define FLOW_U64S (sizeof(struct flow) / sizeof(uint64_t))
 _Static_assert(sizeof(struct flow) % sizeof(uint64_t) == 0, "flow must be whole 64-bit words");
-_Static_assert(sizeof(struct flow) == 176, "flow layout changed: bump FLOW_WC_SEQ and update");
+_Static_assert(sizeof(struct flow) == 184, "flow layout changed: bump FLOW_WC_SEQ and update");
 _Static_assert(offsetof(struct flow, dl_dst) == 64, "flow L2 must start at word 8");
 _Static_assert(offsetof(struct flow, vlan_tci) == 78 && offsetof(struct flow, vlan_tpid) == 80 &&
                        offsetof(struct flow, inner_vlan_tci) == 82,
                "VLAN fields moved: bump FLOW_WC_SEQ and update");
-_Static_assert(FLOW_U64S == 22, "flow word count changed: bump FLOW_WC_SEQ and update");
+_Static_assert(FLOW_U64S == 23, "flow word count changed: bump FLOW_WC_SEQ and update");
 
 /* A mask over a flow: 1-bits are the bits that matter. */
 struct flow_wc {
@@ -141,6 +153,10 @@ static inline const uint64_t *flow_u64(const struct flow *f)
  *    option in arp_sha / arp_tha; a malformed option list zeroes all three.
  *  - ARP: only Ethernet/IPv4 ARP (htype 1, ptype 0x0800, hlen 6, plen 4). */
 void flow_extract(const struct pkt *pkt, uint32_t in_port, struct flow *flow);
+
+/* Sets the tunnel fields of 'flow' (tun_id, tun_src, tun_dst, tun_gnv_*)
+ * from a received packet's tunnel metadata 'tnl'. */
+void flow_set_tunnel(struct flow *flow, const struct pkt_tnl *tnl);
 
 /* Skips the IPv6 extension headers at 'p' ('len' bytes after the fixed
  * header), starting with next-header '*nexthdr'.  On return '*nexthdr' is the

@@ -53,6 +53,17 @@ static const struct mf_field mf_fields[MFF_N_IDS] = {
               MFS_IPV4, "IPv4 address", NXM1(31, 4), NONE_OXM),
         FIELD(MFF_TUN_DST, "tun_dst", NULL, 32, 4, LOC(tun_dst), 0, 0, true, true, MFP_NONE,
               MFS_IPV4, "IPv4 address", NXM1(32, 4), NONE_OXM),
+        /* Geneve option: no OXM/NXM header for class/type/len (OVS binds them
+         * through its TLV map instead); the data goes on the wire as OVS's
+         * tun_metadata0 (NXM1 40) with an 8-byte value. */
+        FIELD(MFF_TUN_GNV_CLASS, "tun_gnv_class", NULL, 16, 2, LOC(tun_gnv_class), 0, 0, true, true,
+              MFP_NONE, MFS_HEX, "Geneve option class", NONE_OXM, NONE_OXM),
+        FIELD(MFF_TUN_GNV_TYPE, "tun_gnv_type", NULL, 8, 1, LOC(tun_gnv_type), 0, 0, true, true,
+              MFP_NONE, MFS_HEX, "Geneve option type", NONE_OXM, NONE_OXM),
+        FIELD(MFF_TUN_GNV_LEN, "tun_gnv_len", NULL, 8, 1, LOC(tun_gnv_len), 0, 0, false, true,
+              MFP_NONE, MFS_DECIMAL, "Geneve option length", NONE_OXM, NONE_OXM),
+        FIELD(MFF_TUN_GNV_DATA, "tun_gnv_data", "tun_metadata0", 64, 8, LOC(tun_gnv_data), 0, 0,
+              true, true, MFP_NONE, MFS_HEX, "number", NXM1(40, 8), NONE_OXM),
 
         FIELD(MFF_ETH_SRC, "eth_src", "dl_src", 48, 6, LOC(dl_src), 0, 0, true, true, MFP_NONE,
               MFS_ETHERNET, "Ethernet address", BASIC(4, 6), NXM0(2, 6)),
@@ -137,7 +148,7 @@ static const struct mf_field mf_fields[MFF_N_IDS] = {
               MFS_ETHERNET, "Ethernet address", BASIC(33, 6), NXM1(25, 6)),
 };
 
-_Static_assert(FLOW_WC_SEQ == 2, "struct flow changed: update the meta-flow table");
+_Static_assert(FLOW_WC_SEQ == 3, "struct flow changed: update the meta-flow table");
 
 void match_init_catchall(struct match *m)
 {

@@ -45,6 +45,11 @@ enum mf_field_id {
 	MFF_TUN_ID,
 	MFF_TUN_SRC,
 	MFF_TUN_DST,
+	/* The one Geneve option carried in the flow (see flow.h). */
+	MFF_TUN_GNV_CLASS,
+	MFF_TUN_GNV_TYPE,
+	MFF_TUN_GNV_LEN,
+	MFF_TUN_GNV_DATA,
 	/* L2. */
 	MFF_ETH_SRC,
 	MFF_ETH_DST,

@@ -10,6 +10,7 @@
 #ifndef PB_PACKET_H
 #define PB_PACKET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PKT_BATCH_MAX 32
@@ -23,14 +24,33 @@ struct pkt {
 	uint16_t pad;
 };
 
+/* Tunnel metadata of a packet received on a tunnel port (the outer header it
+ * came in), or to send with one out of a tunnel port.  Addresses and the key
+ * in host byte order; the Geneve option as the flow's tun_gnv_* fields (see
+ * flow.h).  All zero = no tunnel. */
+struct pkt_tnl {
+	uint64_t tun_id;   /* VNI / GRE key */
+	uint32_t tun_src;  /* outer IPv4 source */
+	uint32_t tun_dst;  /* outer IPv4 destination */
+	uint64_t gnv_data; /* Geneve option data (big-endian value) */
+	uint16_t gnv_class;
+	uint8_t gnv_type;
+	uint8_t gnv_len; /* data bytes 0..8 */
+	uint32_t pad;
+};
+
+/* 'tnl': NULL, or (set by a tunnel netdev's rx) an array of 'count' entries,
+ * one per packet, owned by the netdev and valid as long as the packets. */
 struct pkt_batch {
 	uint32_t count;
+	const struct pkt_tnl *tnl;
 	struct pkt pkts[PKT_BATCH_MAX];
 };
 
 static inline void pkt_batch_init(struct pkt_batch *b)
 {
 	b->count = 0;
+	b->tnl = NULL;
 }
 
 #endif

@@ -4,7 +4,8 @@
  * 'struct netdev_class'.  A provider allocates its own state in 'construct'
  * and hangs it off netdev->priv.  One file per provider: netdev-afpacket.c
  * (AF_PACKET TPACKET_V3 I/O, used by system, veth and tap), netdev-veth.c,
- * netdev-tap.c, netdev-internal.c. */
+ * netdev-tap.c, netdev-internal.c, netdev-tunnel.c (vxlan, geneve, gre),
+ * netdev-tun.c (tun). */
 #ifndef PB_NETDEV_PROVIDER_H
 #define PB_NETDEV_PROVIDER_H
 
@@ -72,6 +73,20 @@ struct netdev_class {
 	int (*rx_batch)(struct netdev *dev, struct pkt_batch *batch);
 	int (*tx_batch)(struct netdev *dev, struct pkt *const *pkts, int n);
 	int (*get_fd)(const struct netdev *dev);
+
+	/* Transmission with per-packet tunnel metadata ('md' may be NULL): see
+	 * netdev_tx_batch_tnl().  May be NULL (tx_batch is used). */
+	int (*tx_batch_tnl)(struct netdev *dev, struct pkt *const *pkts,
+	                    const struct pkt_tnl *const *md, int n);
+	/* NETDEV_TNL_* bits of this port.  May be NULL (not a tunnel). */
+	unsigned (*tnl_flow_fields)(const struct netdev *dev);
+
+	/* For ports without a kernel device of their name (tunnels): the
+	 * values netdev_get_mac/mtu/link report.  May be NULL (the kernel
+	 * device called dev->name is asked). */
+	int (*get_mac)(const struct netdev *dev, uint8_t mac[6]);
+	int (*get_mtu)(const struct netdev *dev, int *mtu);
+	enum netdev_link (*get_link)(const struct netdev *dev);
 
 	/* Adds kernel-side drop counters (e.g. TPACKET ring drops) to 'stats'.
 	 * May be NULL. */

@@ -9,13 +9,13 @@
 #include <string.h>
 
 #include "netdev/netdev-afpacket.h"
+#include "netdev/netdev-tun.h"
+#include "netdev/netdev-tunnel.h"
 #include "netdev/netlink.h"
 
 static const struct netdev_class *const netdev_classes[] = {
-        &netdev_system_class,
-        &netdev_veth_class,
-        &netdev_tap_class,
-        &netdev_internal_class,
+        &netdev_system_class, &netdev_veth_class,   &netdev_tap_class, &netdev_internal_class,
+        &netdev_vxlan_class,  &netdev_geneve_class, &netdev_gre_class, &netdev_tun_class,
 };
 
 static const struct netdev_class *netdev_class_find(const char *type)
@@ -34,13 +34,19 @@ int netdev_args_check(const struct netdev_args *args, struct errmsg *err)
 
 	if (!class)
 		return errmsg_set(err, -EINVAL,
-		                  "unknown port type '%s' (allowed: system, veth, tap, internal)",
+		                  "unknown port type '%s' (allowed: system, veth, tap, internal, "
+		                  "vxlan, geneve, gre, tun)",
 		                  type);
 	if (!args->name)
 		return errmsg_set(err, -EINVAL, "port name is required");
 	error = name_check(args->name, "port name", err);
 	if (error)
 		return error;
+	if (args->options && args->options[0] && class != &netdev_vxlan_class &&
+	    class != &netdev_geneve_class && class != &netdev_gre_class &&
+	    class != &netdev_tun_class)
+		return errmsg_set(err, -EINVAL, "port %s: type %s takes no options", args->name,
+		                  type);
 	if (class->check)
 		return class->check(args, err);
 	if (args->peer)
@@ -87,12 +93,28 @@ void netdev_close(struct netdev *dev, bool remove)
 
 int netdev_rx_batch(struct netdev *dev, struct pkt_batch *batch)
 {
+	batch->tnl = NULL;
 	return dev->class->rx_batch(dev, batch);
 }
 
 int netdev_tx_batch(struct netdev *dev, struct pkt *const *pkts, int n)
 {
 	return n > 0 ? dev->class->tx_batch(dev, pkts, n) : 0;
+}
+
+int netdev_tx_batch_tnl(struct netdev *dev, struct pkt *const *pkts,
+                        const struct pkt_tnl *const *md, int n)
+{
+	if (n <= 0)
+		return 0;
+	if (dev->class->tx_batch_tnl)
+		return dev->class->tx_batch_tnl(dev, pkts, md, n);
+	return dev->class->tx_batch(dev, pkts, n);
+}
+
+unsigned netdev_tnl_flow_fields(const struct netdev *dev)
+{
+	return dev->class->tnl_flow_fields ? dev->class->tnl_flow_fields(dev) : 0;
 }
 
 int netdev_get_fd(const struct netdev *dev)
@@ -136,11 +158,19 @@ int netdev_get_ifindex(const struct netdev *dev)
 	return dev->ifindex;
 }
 
+int netdev_set_admin_up(struct netdev *dev, bool up)
+{
+	return nl_link_set_admin(dev->ifindex, up);
+}
+
 int netdev_get_mac(const struct netdev *dev, uint8_t mac[6])
 {
 	struct nl_link_info info;
-	int error = nl_link_get(dev->name, &info);
+	int error;
 
+	if (dev->class->get_mac)
+		return dev->class->get_mac(dev, mac);
+	error = nl_link_get(dev->name, &info);
 	if (error)
 		return error;
 	if (!info.has_mac)
@@ -152,8 +182,11 @@ int netdev_get_mac(const struct netdev *dev, uint8_t mac[6])
 int netdev_get_mtu(const struct netdev *dev, int *mtu)
 {
 	struct nl_link_info info;
-	int error = nl_link_get(dev->name, &info);
+	int error;
 
+	if (dev->class->get_mtu)
+		return dev->class->get_mtu(dev, mtu);
+	error = nl_link_get(dev->name, &info);
 	if (!error)
 		*mtu = info.mtu;
 	return error;
@@ -163,6 +196,8 @@ enum netdev_link netdev_get_link(const struct netdev *dev)
 {
 	struct nl_link_info info;
 
+	if (dev->class->get_link)
+		return dev->class->get_link(dev);
 	if (nl_link_get(dev->name, &info))
 		return NETDEV_LINK_DOWN;
 	return (info.flags & IFF_UP) && (info.flags & IFF_RUNNING) ? NETDEV_LINK_UP

@@ -26,6 +26,10 @@ struct netdev_args {
 	const char *type;  /* "system" (default when NULL), "veth", "tap", "internal" */
 	const char *peer;  /* veth: name of the other end (required for veth) */
 	const char *netns; /* veth: named netns (/run/netns/NAME) for the peer; NULL = stay */
+	/* Type-specific options as "key=value,key=value" (vxlan, geneve, gre:
+	 * remote_ip, local_ip, key, dst_port, ttl, tos; tun: mac, ip).  NULL or
+	 * "" = none.  See docs/tunnels.md. */
+	const char *options;
 };
 
 /* Flags for netdev_open(). */
@@ -71,6 +75,21 @@ int netdev_rx_batch(struct netdev *dev, struct pkt_batch *batch);
  * the caller keeps ownership.  Returns the number sent. */
 int netdev_tx_batch(struct netdev *dev, struct pkt *const *pkts, int n);
 
+/* As netdev_tx_batch(), with the tunnel metadata each packet is sent with
+ * ('md[i]' for 'pkts[i]', or 'md' NULL for none).  Ports that are not
+ * tunnels ignore 'md'. */
+int netdev_tx_batch_tnl(struct netdev *dev, struct pkt *const *pkts,
+                        const struct pkt_tnl *const *md, int n);
+
+/* Which tunnel fields an output to 'dev' takes from the packet's flow
+ * (NETDEV_TNL_FROM_FLOW_*), so that translation can pass them; 0 for a port
+ * that is not a tunnel. */
+#define NETDEV_TNL_IS_TUNNEL     0x01u /* any tunnel port */
+#define NETDEV_TNL_FROM_FLOW_KEY 0x02u /* key=flow: tun_id */
+#define NETDEV_TNL_FROM_FLOW_DST 0x04u /* remote_ip=flow: tun_dst */
+#define NETDEV_TNL_FROM_FLOW_OPT 0x08u /* geneve: the tun_gnv_* option */
+unsigned netdev_tnl_flow_fields(const struct netdev *dev);
+
 /* File descriptor that becomes readable (EPOLLIN) when rx_batch has work. */
 int netdev_get_fd(const struct netdev *dev);
 
@@ -82,5 +101,8 @@ int netdev_get_ifindex(const struct netdev *dev);
 int netdev_get_mac(const struct netdev *dev, uint8_t mac[6]);
 int netdev_get_mtu(const struct netdev *dev, int *mtu);
 enum netdev_link netdev_get_link(const struct netdev *dev);
+/* Brings the device administratively up or down (OpenFlow port_mod
+ * PORT_DOWN).  0 or -errno. */
+int netdev_set_admin_up(struct netdev *dev, bool up);
 
 #endif

@@ -148,6 +148,19 @@ int nl_link_set_up(int ifindex)
 	return nl_transact(nlh, NULL, NULL);
 }
 
+int nl_link_set_admin(int ifindex, bool up)
+{
+	char buf[NL_BUF_SIZE];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+
+	nlh = nl_put_link_header(buf, RTM_NEWLINK, 0, &ifm);
+	ifm->ifi_index = ifindex;
+	ifm->ifi_flags = up ? IFF_UP : 0;
+	ifm->ifi_change = IFF_UP;
+	return nl_transact(nlh, NULL, NULL);
+}
+
 int nl_veth_create(const char *name, const char *peer, int peer_netns_fd)
 {
 	struct nlattr *linkinfo, *infodata, *peerinfo;

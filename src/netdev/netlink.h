@@ -26,6 +26,8 @@ int nl_link_get(const char *name, struct nl_link_info *info);
 
 /* Sets IFF_UP on the device with 'ifindex'. */
 int nl_link_set_up(int ifindex);
+/* Sets (up) or clears IFF_UP on the device with 'ifindex'. */
+int nl_link_set_admin(int ifindex, bool up);
 
 /* Creates a veth pair: 'name' here, 'peer' in the namespace 'peer_netns_fd'
  * (an open /run/netns/NAME, or -1 to keep it here).  Both ends are down. */

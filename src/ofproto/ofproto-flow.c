@@ -32,14 +32,28 @@ void rule_unref(struct rule *rule)
 
 struct xcache *xcache_create(struct rule *const *rules, size_t n)
 {
-	struct xcache *xc = xmalloc(sizeof *xc + n * sizeof xc->rules[0]);
+	struct xcache *xc = xzalloc(sizeof *xc + n * sizeof xc->rules[0]);
 
+	xc->groups = NULL;
+	xc->n_groups = 0;
 	xc->n_rules = n;
 	for (size_t i = 0; i < n; i++) {
 		xc->rules[i] = rules[i];
 		rule_ref(rules[i]);
 	}
 	return xc;
+}
+
+void xcache_set_groups(struct xcache *xc, const struct xcache_group *groups, size_t n)
+{
+	if (!n)
+		return;
+	xc->groups = xmalloc(n * sizeof *xc->groups);
+	xc->n_groups = n;
+	for (size_t i = 0; i < n; i++) {
+		xc->groups[i] = groups[i];
+		ofgroup_ref(groups[i].group);
+	}
 }
 
 void xcache_free(void *xc_)
@@ -50,7 +64,65 @@ void xcache_free(void *xc_)
 		return;
 	for (size_t i = 0; i < xc->n_rules; i++)
 		rule_unref(xc->rules[i]);
+	for (size_t i = 0; i < xc->n_groups; i++)
+		ofgroup_unref(xc->groups[i].group);
+	free(xc->groups);
 	free(xc);
+}
+
+bool ofproto_count_refs(struct ofproto *br, const struct ofpact *ofpacts, size_t len, int delta)
+{
+	const struct ofpact *a;
+	bool any = false;
+
+	OFPACT_FOR_EACH(a, ofpacts, len)
+	{
+		if (a->type == OFPACT_GROUP) {
+			struct ofgroup *g = ofproto_group_find(
+			        br, ((const struct ofpact_group *)(const void *)a)->group_id);
+
+			if (g)
+				g->n_rules += (uint32_t)delta;
+			any = true;
+		} else if (a->type == OFPACT_METER) {
+			struct ofmeter *m = ofproto_meter_find(
+			        br, ((const struct ofpact_meter *)(const void *)a)->meter_id);
+
+			if (m)
+				m->n_rules += (uint32_t)delta;
+			any = true;
+		} else if (a->type == OFPACT_WRITE_ACTIONS) {
+			any |= ofproto_count_refs(br, ofpact_nest_actions(a), ofpact_nest_len(a),
+			                          delta);
+		}
+	}
+	return any;
+}
+
+static bool ofpacts_have_refs(const struct ofpact *ofpacts, size_t len)
+{
+	const struct ofpact *a;
+
+	OFPACT_FOR_EACH(a, ofpacts, len)
+	{
+		if (a->type == OFPACT_GROUP || a->type == OFPACT_METER)
+			return true;
+		if (a->type == OFPACT_WRITE_ACTIONS &&
+		    ofpacts_have_refs(ofpact_nest_actions(a), ofpact_nest_len(a)))
+			return true;
+	}
+	return false;
+}
+
+/* Bookkeeping of a rule entering (+1) or leaving (-1) its table. */
+static void rule_account(struct ofproto *br, const struct rule *r, int delta)
+{
+	if (ofpacts_have_refs(r->ofpacts, r->ofpacts_len))
+		br->n_ref_rules += (size_t)(ssize_t)delta;
+	if (r->flags & OFPFF_SEND_FLOW_REM)
+		br->n_flowrem_rules += (size_t)(ssize_t)delta;
+	if (br->n_groups || br->n_meters)
+		ofproto_count_refs(br, r->ofpacts, r->ofpacts_len, delta);
 }
 
 static bool rule_has_timeout(const struct rule *r)
@@ -91,10 +163,18 @@ static void rule_remove(struct ofproto *br, struct rule *r)
 	r->removed = true;
 	if (rule_has_timeout(r))
 		br->n_timeout_rules--;
+	rule_account(br, r, -1);
 	/* Readers of the classifier hold br->mutex, so no grace period is
 	 * needed before the memory may go (xlate caches keep their own
 	 * references). */
 	rule_unref(r);
+}
+
+/* rule_remove() with a FLOW_REMOVED event for 'reason' (OFPROTO_FR_*). */
+static void rule_remove_notify(struct ofproto *br, struct rule *r, uint8_t reason)
+{
+	ofproto_note_flow_removed(br, r, reason);
+	rule_remove(br, r);
 }
 
 void ofproto_tables_init(struct ofproto *br)
@@ -283,6 +363,7 @@ static int flow_add(struct ofproto *br, const struct flow_text_mod *fm, struct e
 	r = rule_create(br, fm, fm->table_id, acts, fm->ofpacts_len);
 	if (rule_has_timeout(r))
 		br->n_timeout_rules++;
+	rule_account(br, r, +1);
 	if (old) {
 		/* OpenFlow 1.3: the new rule replaces the old one; counters are
 		 * copied unless RESET_COUNTS. */
@@ -294,6 +375,7 @@ static int flow_add(struct ofproto *br, const struct flow_text_mod *fm, struct e
 		old->removed = true;
 		if (rule_has_timeout(old))
 			br->n_timeout_rules--;
+		rule_account(br, old, -1);
 		rule_unref(old);
 	} else {
 		classifier_insert(cls, &r->cr);
@@ -318,6 +400,7 @@ static int flow_modify(struct ofproto *br, const struct flow_text_mod *fm, bool 
 		for (size_t i = 0; i < n; i++) {
 			struct rule *r = rules[i];
 
+			rule_account(br, r, -1);
 			free(r->ofpacts);
 			r->ofpacts = acts[i];
 			r->ofpacts_len = fm->ofpacts_len;
@@ -326,6 +409,7 @@ static int flow_modify(struct ofproto *br, const struct flow_text_mod *fm, bool 
 				r->cookie = fm->new_cookie;
 			if (fm->flags & OFPFF_RESET_COUNTS)
 				r->packets = r->bytes = 0;
+			rule_account(br, r, +1);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -341,7 +425,7 @@ static int flow_delete(struct ofproto *br, const struct flow_text_mod *fm, bool 
 	size_t n = select_rules(br, fm, strict, true, &rules);
 
 	for (size_t i = 0; i < n; i++)
-		rule_remove(br, rules[i]);
+		rule_remove_notify(br, rules[i], OFPROTO_FR_DELETE);
 	free(rules);
 	return 0;
 }
@@ -355,6 +439,9 @@ int ofproto_flow_mod(struct ofproto *br, enum flow_text_cmd cmd, bool strict,
 	    fm->table_id != FLOW_TEXT_TABLE_ALL)
 		return errmsg_set(err, -EINVAL, "table %u does not exist (tables are 0..%u)",
 		                  fm->table_id, OFPROTO_N_TABLES - 1);
+	/* FLOW_REMOVED carries fresh counters. */
+	if (cmd == FLOW_TEXT_DELETE && br->n_flowrem_rules && br->sw->has_event_ops)
+		ofswitch_push_stats(br->sw);
 	pthread_mutex_lock(&br->mutex);
 	switch (cmd) {
 	case FLOW_TEXT_ADD:
@@ -372,8 +459,48 @@ int ofproto_flow_mod(struct ofproto *br, enum flow_text_cmd cmd, bool strict,
 	}
 	pthread_mutex_unlock(&br->mutex);
 	if (!error)
-		ofproto_revalidate(br);
+		ofproto_changed(br);
+	ofswitch_events_flush(br->sw);
 	return error;
+}
+
+size_t ofproto_remove_rules_using(struct ofproto *br, uint32_t group_id, uint32_t meter_id,
+                                  uint8_t reason)
+{
+	size_t n_removed = 0;
+
+	if (!br->n_ref_rules)
+		return 0;
+	for (size_t t = 0; t < OFPROTO_N_TABLES; t++) {
+		struct cls_rule **crs;
+		size_t n;
+
+		if (classifier_is_empty(&br->tables[t]))
+			continue;
+		classifier_collect(&br->tables[t], NULL, NULL, &crs, &n);
+		for (size_t i = 0; i < n; i++) {
+			struct rule *r = crs[i]->data;
+			bool hit = false;
+
+			if (group_id != OFPG_ANY)
+				hit = ofpacts_output_to_group(r->ofpacts, r->ofpacts_len, group_id);
+			if (!hit && meter_id) {
+				const struct ofpact *a;
+
+				OFPACT_FOR_EACH(a, r->ofpacts, r->ofpacts_len)
+				if (a->type == OFPACT_METER &&
+				    ((const struct ofpact_meter *)(const void *)a)->meter_id ==
+				            meter_id)
+					hit = true;
+			}
+			if (hit) {
+				rule_remove_notify(br, r, reason);
+				n_removed++;
+			}
+		}
+		free(crs);
+	}
+	return n_removed;
 }
 
 size_t ofproto_expire_rules(struct ofproto *br, uint64_t now)
@@ -403,8 +530,14 @@ size_t ofproto_expire_rules(struct ofproto *br, uint64_t now)
 			}
 			free(crs);
 		}
-		for (size_t i = 0; i < n_dead; i++)
-			rule_remove(br, dead[i]);
+		for (size_t i = 0; i < n_dead; i++) {
+			struct rule *r = dead[i];
+			bool hard = r->hard_timeout &&
+			            now - r->created_ms >= (uint64_t)r->hard_timeout * 1000u;
+
+			rule_remove_notify(
+			        br, r, hard ? OFPROTO_FR_HARD_TIMEOUT : OFPROTO_FR_IDLE_TIMEOUT);
+		}
 	}
 	pthread_mutex_unlock(&br->mutex);
 	free(dead);
@@ -529,4 +662,53 @@ void ofproto_flow_save(struct ofproto *br, char ***lines, size_t *n_lines)
 	free(rules);
 	*lines = v;
 	*n_lines = n;
+}
+
+void ofproto_rule_dump(struct ofproto *br, const struct flow_text_mod *filter,
+                       struct ofproto_rule_info **out, size_t *n_out)
+{
+	struct ofproto_rule_info *v;
+	struct rule **rules;
+	uint64_t now = time_msec();
+	size_t n;
+
+	ofswitch_push_stats(br->sw); /* fresh counters */
+	pthread_mutex_lock(&br->mutex);
+	n = collect_sorted(br, filter, &rules);
+	v = xcalloc(n ? n : 1, sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = rules[i];
+		uint64_t age = now > r->created_ms ? now - r->created_ms : 0;
+
+		v[i].table_id = r->table_id;
+		v[i].priority = r->priority;
+		v[i].cookie = r->cookie;
+		v[i].packets = r->flags & OFPFF_NO_PKT_COUNTS ? UINT64_MAX : r->packets;
+		v[i].bytes = r->flags & OFPFF_NO_BYT_COUNTS ? UINT64_MAX : r->bytes;
+		v[i].duration_sec = (uint32_t)(age / 1000u);
+		v[i].duration_nsec = (uint32_t)(age % 1000u) * 1000000u;
+		v[i].idle_timeout = r->idle_timeout;
+		v[i].hard_timeout = r->hard_timeout;
+		v[i].importance = r->importance;
+		v[i].flags = r->flags;
+		v[i].match = r->match;
+		v[i].ofpacts_len = r->ofpacts_len;
+		if (r->ofpacts_len) {
+			v[i].ofpacts = xmalloc(r->ofpacts_len);
+			memcpy(v[i].ofpacts, r->ofpacts, r->ofpacts_len);
+		}
+	}
+	pthread_mutex_unlock(&br->mutex);
+	free(rules);
+	*out = v;
+	*n_out = n;
+}
+
+void ofproto_rule_info_free(struct ofproto_rule_info *rules, size_t n)
+{
+	if (!rules)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(rules[i].ofpacts);
+	free(rules);
 }

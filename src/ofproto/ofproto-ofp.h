@@ -30,7 +30,18 @@
 int ofproto_flow_mod_ofp(struct ofproto *br, enum flow_text_cmd cmd, bool strict,
                          const struct flow_text_mod *fm, struct ofperr *oe, struct errmsg *err);
 
-/* Like ofproto_flow_dump() but each entry also carries the rule itself. */
+/* Batching: while deferred, flow/group/meter mods (and port mods) only mark
+ * the bridge instead of revalidating the datapath's megaflows before they
+ * return; turning deferral off revalidates once if anything changed (and
+ * waits for the datapath as ofproto_flow_mod() does).  The agent defers
+ * around each batch of messages read from a connection and turns it off
+ * before answering a BARRIER and at the end of the batch.  While deferred,
+ * megaflows made before the changes may still forward packets. */
+void ofproto_defer_revalidation(struct ofproto *br, bool defer);
+
+/* Like ofproto_flow_dump() but each entry also carries the rule itself.
+ * Counters a rule does not keep (OFPFF_NO_PKT_COUNTS / NO_BYT_COUNTS) are
+ * all ones, as OpenFlow asks. */
 struct ofproto_rule_info {
 	uint8_t table_id;
 	uint16_t priority;
@@ -47,7 +58,8 @@ void ofproto_rule_dump(struct ofproto *br, const struct flow_text_mod *filter,
                        struct ofproto_rule_info **rules, size_t *n);
 void ofproto_rule_info_free(struct ofproto_rule_info *rules, size_t n);
 
-/* Per-table statistics (OFPMP_TABLE). */
+/* Per-table statistics (OFPMP_TABLE).  lookup/matched count translations
+ * made for upcalls (one per megaflow set up, not one per packet). */
 struct ofproto_table_stats {
 	uint32_t active_count;
 	uint64_t lookup_count;
@@ -61,10 +73,14 @@ unsigned int ofproto_flow_limit(const struct ofproto *br);
 /* Applies a group_mod (checked with ofp_group_mod_check() here too).
  * ADD of an existing id: OFPGMFC_GROUP_EXISTS; MODIFY of a missing one:
  * OFPGMFC_UNKNOWN_GROUP; DELETE of a missing id is not an error; DELETE
- * removes the rules that use the group (as OpenFlow requires); a bucket
- * that points at a missing group: OFPGMFC_CHAINED_GROUP... chaining is
- * refused with OFPGMFC_CHAINING_UNSUPPORTED.  Revalidates before
- * returning.  0 or -errno with 'oe' and 'err'. */
+ * removes the rules that use the group (as OpenFlow requires, with
+ * FLOW_REMOVED reason GROUP_DELETE).  Chained groups (a group action in a
+ * bucket) are supported: a bucket naming a missing group is
+ * OFPBAC_BAD_OUT_GROUP, a chain leading back to the group OFPGMFC_LOOP,
+ * deleting (alone) a group that another group forwards to
+ * OFPGMFC_CHAINED_GROUP.  Group and bucket counters count packets as
+ * megaflow statistics are credited (like rules).  Revalidates before
+ * returning (unless deferred).  0 or -errno with 'oe' and 'err'. */
 int ofproto_group_mod(struct ofproto *br, const struct ofp_group_mod *gm, struct ofperr *oe,
                       struct errmsg *err);
 /* Groups ('group_id' or OFPG_ALL), ordered by id: descriptions (heap array
@@ -101,8 +117,8 @@ struct ofproto_port_desc {
 	uint32_t port_no; /* OFPP_LOCAL for the bridge's local port if any */
 	uint8_t hw_addr[6];
 	char name[16];
-	uint32_t config; /* OFPPC_* */
-	uint32_t state;  /* OFPPS_* */
+	uint32_t config;                /* OFPPC_* */
+	uint32_t state;                 /* OFPPS_* */
 	uint32_t curr_speed, max_speed; /* kbps (10 Gb/s for virtual ports) */
 };
 /* Every port of 'br' ordered by number (heap array). */
@@ -145,16 +161,26 @@ enum ofproto_packet_in_reason {
 struct ofproto_packet_in {
 	enum ofproto_packet_in_reason reason;
 	uint8_t table_id;
-	uint64_t cookie;   /* the rule's */
-	uint16_t max_len;  /* the action's max_len (OFPCML_NO_BUFFER = 0xffff) */
-	struct flow flow;  /* metadata for the PACKET_IN match: in_port, metadata,
-	                    * tun_*, regs as the pipeline had them */
+	uint64_t cookie;       /* the rule's */
+	uint16_t max_len;      /* the action's max_len (OFPCML_NO_BUFFER = 0xffff) */
+	struct flow flow;      /* metadata for the PACKET_IN match: in_port, metadata,
+	                        * tun_*, regs as the pipeline had them */
 	const uint8_t *packet; /* the whole packet as edited so far */
 	size_t packet_len;
 };
 
+/* FLOW_REMOVED reasons (OpenFlow 1.3 OFPRR_* values; METER_DELETE is
+ * OpenFlow 1.4's: a 1.3 agent sends it as DELETE). */
+enum ofproto_flow_removed_reason {
+	OFPROTO_FR_IDLE_TIMEOUT = 0,
+	OFPROTO_FR_HARD_TIMEOUT = 1,
+	OFPROTO_FR_DELETE = 2,
+	OFPROTO_FR_GROUP_DELETE = 3,
+	OFPROTO_FR_METER_DELETE = 4,
+};
+
 struct ofproto_flow_removed {
-	uint8_t reason; /* 0 idle timeout, 1 hard timeout, 2 delete, 3 group delete, 4 meter delete */
+	uint8_t reason; /* enum ofproto_flow_removed_reason */
 	uint8_t table_id;
 	uint16_t priority;
 	uint64_t cookie;
@@ -168,7 +194,15 @@ enum ofproto_port_reason { OFPROTO_PORT_ADD = 0, OFPROTO_PORT_DELETE = 1, OFPROT
 
 /* Callbacks, run on the control thread from ofswitch_events_run() (and
  * flow_removed/port_status also synchronously from the call that caused
- * them).  Pointers in the event are valid during the callback only. */
+ * them: flow/group/meter mods, port add/del/mod, ofswitch_run() for
+ * timeouts and link changes), never with a bridge lock held, so they may
+ * call back into ofproto.  Pointers in the event are valid during the
+ * callback only.  Without a packet_in callback the datapath only counts
+ * controller-bound packets; with one, it queues up to
+ * DPIF_USERSPACE_QUEUE of them and drops (and counts, dpif_get_stats()
+ * .userspace_dropped) the rest.  PACKET_IN flow: in_port, metadata and
+ * registers as the pipeline had them at the controller action; tunnel
+ * fields as received. */
 struct ofproto_event_ops {
 	void (*packet_in)(void *aux, struct ofproto *br, const struct ofproto_packet_in *pin);
 	/* Only for rules with OFPFF_SEND_FLOW_REM. */
@@ -185,9 +219,14 @@ int ofswitch_events_fd(const struct ofswitch *sw);
 void ofswitch_events_run(struct ofswitch *sw);
 
 /* PACKET_OUT: runs 'actions' (an ofpacts list of plain actions, already
- * checked) on 'packet' as if received on 'in_port' (OFPP_CONTROLLER or
- * OFPP_ANY for none); output:TABLE submits it to table 0 (with the in_port
- * given).  0 or -errno with 'oe' (OFPBAC_BAD_OUT_PORT, OFPBRC_BAD_PORT...). */
+ * checked) on 'packet' as if received on 'in_port' (a port of the bridge,
+ * OFPP_CONTROLLER, OFPP_LOCAL or OFPP_ANY for none); output:TABLE submits
+ * it to table 0 (with the in_port given).  The packet is sent by the
+ * datapath thread shortly after the call returns (dpif_execute).  0 or
+ * -errno with 'oe': OFPBRC_BAD_PORT (in_port), OFPBRC_BAD_PACKET (empty or
+ * longer than PKT_MAX_LEN), OFPBAC_BAD_OUT_PORT (output to a port the
+ * bridge lacks), OFPBAC_BAD_OUT_GROUP, OFPBAC_BAD_TYPE (an instruction),
+ * OFPBRC_EPERM (the datapath's queue is full: -ENOBUFS). */
 int ofproto_packet_out(struct ofproto *br, uint32_t in_port, const uint8_t *packet, size_t len,
                        const struct ofpact *actions, size_t actions_len, struct ofperr *oe,
                        struct errmsg *err);

@@ -12,6 +12,7 @@
 #include <urcu.h>
 
 #include "lib/vlog.h"
+#include "ofproto/mirror.h"
 
 #define VLOG_MODULE "ofproto"
 
@@ -24,8 +25,10 @@ int ofswitch_create(const char *dp_type, struct ofswitch **out, struct errmsg *e
 	for (size_t i = 0; i < DPIF_MAX_PORTS; i++)
 		atomic_init(&sw->by_dp[i], NULL);
 	pthread_mutex_init(&sw->reval_mutex, NULL);
+	ofswitch_events_init(sw);
 	error = dpif_open(dp_type, ofswitch_upcall, xcache_free, sw, &sw->dpif, err);
 	if (error) {
+		ofswitch_events_destroy(sw);
 		pthread_mutex_destroy(&sw->reval_mutex);
 		free(sw);
 		return error;
@@ -123,6 +126,7 @@ int ofswitch_bridge_add(struct ofswitch *sw, const char *name, struct ofproto **
 	br->names.name_to_port = names_to_port;
 	br->names.port_to_name = names_to_name;
 	br->names.aux = br;
+	br->id = ++sw->next_bridge_id;
 	ofproto_tables_init(br);
 
 	pthread_mutex_lock(&sw->reval_mutex);
@@ -139,8 +143,10 @@ static void ofproto_port_destroy(struct ofproto *br, size_t idx, bool remove_dev
 {
 	struct ofswitch *sw = br->sw;
 	struct of_port *p = br->ports[idx];
+	struct ofproto_port_desc desc;
 	int error;
 
+	ofproto_port_desc_fill(p, &desc);
 	/* Stop translating to it, forget what was learned on it. */
 	pthread_mutex_lock(&sw->reval_mutex);
 	pthread_mutex_lock(&br->mutex);
@@ -168,6 +174,8 @@ static void ofproto_port_destroy(struct ofproto *br, size_t idx, bool remove_dev
 
 	netdev_close(p->dev, remove_device);
 	free(p);
+	ofproto_note_port_status(br, OFPROTO_PORT_DELETE, &desc);
+	ofswitch_events_flush(sw);
 }
 
 static void ofproto_destroy(struct ofproto *br, bool remove_devices)
@@ -187,6 +195,10 @@ static void ofproto_destroy(struct ofproto *br, bool remove_devices)
 	}
 	pthread_mutex_unlock(&sw->reval_mutex);
 	ofproto_tables_destroy(br);
+	ofproto_groups_destroy(br);
+	ofproto_meters_destroy(br);
+	ofswitch_events_forget(sw, br);
+	ofproto_l2_destroy(br);
 	mac_table_destroy(br->macs);
 	pthread_mutex_destroy(&br->mutex);
 	free(br->ports);
@@ -212,6 +224,7 @@ void ofswitch_destroy(struct ofswitch *sw)
 		ofproto_destroy(sw->bridges[sw->n_bridges - 1], false);
 	dpif_close(sw->dpif);
 	rcu_barrier(); /* rules freed by megaflow callbacks */
+	ofswitch_events_destroy(sw);
 	pthread_mutex_destroy(&sw->reval_mutex);
 	free(sw->bridges);
 	free(sw);
@@ -242,9 +255,12 @@ void ofswitch_run(struct ofswitch *sw)
 
 		if (n) {
 			VLOG_DBG("bridge %s: %zu flows timed out", br->name, n);
-			ofproto_revalidate(br);
+			ofproto_changed(br);
 		}
 	}
+	/* Link changes (PORT_STATUS, fast-failover liveness). */
+	ofswitch_poll_ports(sw);
+	ofswitch_events_flush(sw);
 }
 
 const char *ofproto_name(const struct ofproto *br)
@@ -282,6 +298,7 @@ static void ofproto_port_insert(struct ofproto *br, struct of_port *p)
 
 	pthread_mutex_lock(&sw->reval_mutex);
 	pthread_mutex_lock(&br->mutex);
+	ofproto_l2_port_attached(br, p);
 	for (idx = 0; idx < br->n_ports && br->ports[idx]->ofport < p->ofport; idx++)
 		continue;
 	br->ports = xrealloc(br->ports, (br->n_ports + 1) * sizeof *br->ports);
@@ -293,6 +310,14 @@ static void ofproto_port_insert(struct ofproto *br, struct of_port *p)
 	pthread_mutex_unlock(&sw->reval_mutex);
 	/* Flooding megaflows must include the new port. */
 	ofproto_revalidate(br);
+	{
+		struct ofproto_port_desc desc;
+
+		ofproto_port_desc_fill(p, &desc);
+		p->reported_state = desc.state;
+		ofproto_note_port_status(br, OFPROTO_PORT_ADD, &desc);
+		ofswitch_events_flush(sw);
+	}
 }
 
 static int ofproto_port_check(struct ofproto *br, const char *name, uint32_t ofport,
@@ -333,6 +358,7 @@ int ofproto_port_attach(struct ofproto *br, const char *name, uint32_t ofport, u
 	p->dp_port = dp_port;
 	p->dev = dev;
 	p->br = br;
+	p->link_up = !p->dev || netdev_get_link(p->dev) == NETDEV_LINK_UP;
 	ofproto_port_insert(br, p);
 	return 0;
 }
@@ -365,6 +391,7 @@ int ofproto_port_add(struct ofproto *br, const struct netdev_args *args, uint32_
 	p->dp_port = dp_port;
 	p->dev = dev;
 	p->br = br;
+	p->link_up = !p->dev || netdev_get_link(p->dev) == NETDEV_LINK_UP;
 	ofproto_port_insert(br, p);
 	return 0;
 }

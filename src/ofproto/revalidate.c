@@ -38,6 +38,9 @@ bool ofswitch_upcall(void *sw_, struct dpif_upcall *up)
 	pthread_mutex_lock(&br->mutex);
 	xlate_flow(br, &flow, XLATE_LEARN, NULL, &xo);
 	up->userdata = xcache_create(xo.rules, xo.n_rules);
+	((struct xcache *)up->userdata)->l2 = xo.l2;
+	ofproto_l2_credit_upcall(br, up->userdata, up->pkt->len);
+	xcache_set_groups(up->userdata, xo.groups, xo.n_groups);
 	pthread_mutex_unlock(&br->mutex);
 
 	if (xo.mac_changed)
@@ -86,14 +89,33 @@ static void reval_credit(const struct dpif_flow *f)
 		if (f->stats.used > r->used_ms)
 			r->used_ms = f->stats.used;
 	}
+	for (size_t i = 0; i < xc->n_groups; i++) {
+		struct ofgroup *g = xc->groups[i].group;
+		int b = xc->groups[i].bucket;
+
+		if (b < 0) {
+			g->packets += f->delta_packets;
+			g->bytes += f->delta_bytes;
+		} else if (b < OFP_GROUP_MAX_BUCKETS) {
+			g->bucket_packets[b] += f->delta_packets;
+			g->bucket_bytes[b] += f->delta_bytes;
+		}
+	}
 }
 
 static bool xcache_equal(const struct xcache *xc, const struct xlate_out *xo)
 {
-	if (!xc || xc->n_rules != xo->n_rules)
+	if (!xc || xc->n_rules != xo->n_rules || xc->l2.mirrors != xo->l2.mirrors ||
+	    xc->l2.vlan_drop_port != xo->l2.vlan_drop_port)
 		return false;
 	for (size_t i = 0; i < xc->n_rules; i++)
 		if (xc->rules[i] != xo->rules[i])
+			return false;
+	if (xc->n_groups != xo->n_groups)
+		return false;
+	for (size_t i = 0; i < xc->n_groups; i++)
+		if (xc->groups[i].group != xo->groups[i].group ||
+		    xc->groups[i].bucket != xo->groups[i].bucket)
 			return false;
 	return true;
 }
@@ -142,6 +164,7 @@ static enum dpif_sweep_verdict reval_cb(void *aux, const struct dpif_flow *f,
 
 	pthread_mutex_lock(&br->mutex);
 	reval_credit(f);
+	ofproto_l2_credit(br, f->userdata, f->delta_packets, f->delta_bytes);
 	switch (ra->mode) {
 	case REVAL_STATS:
 		goto out;
@@ -188,10 +211,14 @@ static enum dpif_sweep_verdict reval_cb(void *aux, const struct dpif_flow *f,
 	           (f->actions_len && memcmp(new_actions->data, f->actions, f->actions_len))) {
 		v = DPIF_SWEEP_MODIFY;
 		*new_userdata = xcache_create(xo.rules, xo.n_rules);
+		((struct xcache *)*new_userdata)->l2 = xo.l2;
+		xcache_set_groups(*new_userdata, xo.groups, xo.n_groups);
 	} else if (!xcache_equal(f->userdata, &xo)) {
 		/* Same actions from other rules: statistics go to the new ones. */
 		v = DPIF_SWEEP_MODIFY;
 		*new_userdata = xcache_create(xo.rules, xo.n_rules);
+		((struct xcache *)*new_userdata)->l2 = xo.l2;
+		xcache_set_groups(*new_userdata, xo.groups, xo.n_groups);
 	}
 	xlate_out_uninit(&xo);
 out:

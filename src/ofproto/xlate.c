@@ -11,8 +11,10 @@
 
 #include "lib/eth.h"
 #include "lib/meta-flow.h"
+#include "netdev/netdev.h"
 #include "openflow/flow-text.h"
 #include "openflow/ofp-actions.h"
+#include "openflow/ofp-match.h"
 #include "openflow/ofp-port.h"
 
 #define ETH_TYPE_IPV4 0x0800
@@ -31,7 +33,18 @@ void xlate_out_uninit(struct xlate_out *xo)
 		free(xo->rules);
 		xo->rules = NULL;
 		xo->n_rules = xo->alloc_rules = 0;
+		free(xo->groups);
+		xo->groups = NULL;
+		xo->n_groups = xo->alloc_groups = 0;
 	}
+}
+
+struct xcache *xlate_out_xcache(const struct xlate_out *xo)
+{
+	struct xcache *xc = xcache_create(xo->rules, xo->n_rules);
+
+	xcache_set_groups(xc, xo->groups, xo->n_groups);
+	return xc;
 }
 
 static void xlate_add_rule(struct xlate_out *xo, struct rule *rule)
@@ -123,15 +136,61 @@ static void trace_line(struct xlate_ctx *ctx, const char *fmt, ...)
 	strbuf_putc(ctx->trace, '\n');
 }
 
+/* Before an output to a tunnel port: passes the tunnel fields the port
+ * takes from the flow (key=flow, remote_ip=flow, the Geneve option) as
+ * explicit metadata sets, since cached actions run without the flow, and
+ * consults them (the megaflow then matches on them unless this translation
+ * wrote them itself). */
+static void xlate_tunnel_md(struct xlate_ctx *ctx, const struct of_port *p)
+{
+	unsigned f = p->dev ? netdev_tnl_flow_fields(p->dev) : 0;
+	struct dp_actions *acts = ctx->xo->actions;
+	const struct flow *fl = &ctx->flow;
+	struct flow b;
+
+	if (!f)
+		return;
+	memset(&b, 0, sizeof b);
+	if (f & NETDEV_TNL_FROM_FLOW_KEY) {
+		b.tun_id = UINT64_MAX;
+		dp_actions_put_set_int(acts, DP_FIELD_TUN_ID, fl->tun_id, UINT64_MAX);
+	}
+	if (f & NETDEV_TNL_FROM_FLOW_DST) {
+		b.tun_dst = UINT32_MAX;
+		dp_actions_put_set_int(acts, DP_FIELD_TUN_DST, fl->tun_dst, UINT32_MAX);
+	}
+	if (f & NETDEV_TNL_FROM_FLOW_OPT) {
+		b.tun_gnv_class = 0xffff;
+		b.tun_gnv_type = 0xff;
+		b.tun_gnv_len = 0xff;
+		b.tun_gnv_data = UINT64_MAX;
+		dp_actions_put_set_int(acts, DP_FIELD_TUN_GNV_CLASS, fl->tun_gnv_class, 0xffff);
+		dp_actions_put_set_int(acts, DP_FIELD_TUN_GNV_TYPE, fl->tun_gnv_type, 0xff);
+		dp_actions_put_set_int(acts, DP_FIELD_TUN_GNV_LEN, fl->tun_gnv_len, 0xff);
+		dp_actions_put_set_int(acts, DP_FIELD_TUN_GNV_DATA, fl->tun_gnv_data, UINT64_MAX);
+	}
+	xlate_consult(ctx, &b);
+	trace_line(ctx,
+	           "        -> tunnel port %s: tun_id=0x%llx tun_dst=%u.%u.%u.%u from the flow",
+	           p->name, (unsigned long long)fl->tun_id, fl->tun_dst >> 24,
+	           (fl->tun_dst >> 16) & 0xff, (fl->tun_dst >> 8) & 0xff, fl->tun_dst & 0xff);
+}
+
 void xlate_output_port(struct xlate_ctx *ctx, const struct of_port *p, bool in_ok)
 {
 	if (p == ctx->in && !in_ok) {
 		trace_line(ctx, "        -> port %s is the ingress port: skipped", p->name);
 		return;
 	}
+	if (p->config & OFPPC_NO_FWD) {
+		trace_line(ctx, "        -> port %s is no_fwd: skipped", p->name);
+		return;
+	}
+	xlate_tunnel_md(ctx, p);
 	dp_actions_put_output(ctx->xo->actions, p->dp_port);
 	trace_line(ctx, "        -> output to port %s (ofport %u, datapath port %u)", p->name,
 	           p->ofport, p->dp_port);
+	mirror_xlate_output(ctx, p);
 }
 
 static void xlate_flood(struct xlate_ctx *ctx)
@@ -139,6 +198,36 @@ static void xlate_flood(struct xlate_ctx *ctx)
 	for (size_t i = 0; i < ctx->br->n_ports; i++)
 		if (ctx->br->ports[i] != ctx->in)
 			xlate_output_port(ctx, ctx->br->ports[i], false);
+}
+
+/* output:CONTROLLER: a userspace action whose cookie names a descriptor
+ * of the PACKET_IN (ofswitch_ctl_intern()). */
+static void xlate_controller(struct xlate_ctx *ctx, uint16_t max_len)
+{
+	const struct rule *r = ctx->rule;
+	struct ofproto_ctl_desc d;
+	uint64_t cookie;
+
+	if (ctx->in && (ctx->in->config & OFPPC_NO_PACKET_IN)) {
+		trace_line(ctx, "        -> to the controller: port %s is no_packet_in: skipped",
+		           ctx->in->name);
+		return;
+	}
+	memset(&d, 0, sizeof d);
+	d.bridge_id = ctx->br->id;
+	d.in_port = ctx->flow.in_port;
+	/* The table-miss flow: priority 0 and an empty match. */
+	d.reason = r && !r->priority && match_is_catchall(&r->match) ? OFPROTO_PIN_NO_MATCH
+	                                                             : OFPROTO_PIN_ACTION;
+	d.table_id = ctx->table_id;
+	d.max_len = max_len;
+	d.cookie = r ? r->cookie : UINT64_MAX;
+	d.metadata = ctx->flow.metadata;
+	memcpy(d.regs, ctx->flow.regs, sizeof d.regs);
+	cookie = ofswitch_ctl_intern(ctx->br->sw, &d);
+	dp_actions_put_userspace(ctx->xo->actions, cookie);
+	trace_line(ctx, "        -> to the controller (%s, max_len %u)",
+	           d.reason == OFPROTO_PIN_NO_MATCH ? "no_match" : "action", max_len);
 }
 
 static void xlate_output(struct xlate_ctx *ctx, const struct ofpact_output *o)
@@ -158,10 +247,23 @@ static void xlate_output(struct xlate_ctx *ctx, const struct ofpact_output *o)
 		xlate_flood(ctx);
 		break;
 	case OFPP_CONTROLLER:
-		/* The userspace action: counted and dropped until the OpenFlow
-		 * agent exists.  Cookie: the max_len asked for. */
-		dp_actions_put_userspace(ctx->xo->actions, o->max_len);
-		trace_line(ctx, "        -> to the controller (no OpenFlow agent yet: dropped)");
+		xlate_controller(ctx, o->max_len);
+		break;
+	case OFPP_TABLE:
+		if (!ctx->packet_out) {
+			trace_line(ctx, "        -> TABLE outside a packet-out: dropped");
+			break;
+		}
+		trace_line(ctx, "        -> TABLE: the tables from table 0");
+		{
+			size_t ofs = dp_actions_start_clone(ctx->xo->actions);
+			struct xlate_ctx saved = *ctx;
+
+			xlate_flow(ctx->br, &ctx->flow, ctx->learn, ctx->trace, ctx->xo);
+			*ctx = saved;
+			if (!dp_actions_end_clone(ctx->xo->actions, ofs))
+				trace_line(ctx, "        -> too many actions: dropped");
+		}
 		break;
 	case OFPP_LOCAL:
 		trace_line(ctx, "        -> LOCAL: the bridge has no local port: dropped");
@@ -243,6 +345,14 @@ static int dp_field_of(enum mf_field_id id, bool v6)
 		return DP_FIELD_TUN_SRC;
 	case MFF_TUN_DST:
 		return DP_FIELD_TUN_DST;
+	case MFF_TUN_GNV_CLASS:
+		return DP_FIELD_TUN_GNV_CLASS;
+	case MFF_TUN_GNV_TYPE:
+		return DP_FIELD_TUN_GNV_TYPE;
+	case MFF_TUN_GNV_LEN:
+		return DP_FIELD_TUN_GNV_LEN;
+	case MFF_TUN_GNV_DATA:
+		return DP_FIELD_TUN_GNV_DATA;
 	default:
 		return -1;
 	}
@@ -392,6 +502,7 @@ static void xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
 	struct flow *f = &ctx->flow;
 	uint16_t *tci;
 
+	xlate_vlan_commit(ctx);
 	if (ctx->trace) {
 		char *s = ofpacts_to_string(a, a->len, &ctx->br->names);
 
@@ -403,7 +514,7 @@ static void xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
 		xlate_output(ctx, (const struct ofpact_output *)(const void *)a);
 		break;
 	case OFPACT_GROUP:
-		trace_line(ctx, "        -> groups are not supported yet: dropped");
+		xlate_group(ctx, ((const struct ofpact_group *)(const void *)a)->group_id);
 		break;
 	case OFPACT_SET_FIELD:
 		xlate_set_field(ctx, (const struct ofpact_set_field *)(const void *)a);
@@ -490,6 +601,59 @@ static void xlate_actions(struct xlate_ctx *ctx, const struct ofpact *list, size
 	xlate_action(ctx, a);
 }
 
+void xlate_actions_list(struct xlate_ctx *ctx, const struct ofpact *list, size_t len)
+{
+	xlate_actions(ctx, list, len);
+}
+
+/* The meter instruction: the datapath meter of OpenFlow meter 'id'. */
+static void xlate_meter(struct xlate_ctx *ctx, uint32_t id)
+{
+	const struct ofmeter *m = ofproto_meter_find(ctx->br, id);
+
+	if (!m) {
+		trace_line(ctx, "    meter:%u: no such meter: ignored", id);
+		return;
+	}
+	trace_line(ctx, "    meter:%u (datapath meter %u)", id, m->dp_id);
+	dp_actions_put_meter(ctx->xo->actions, m->dp_id);
+}
+
+/* What happens ahead of the tables: fail-open NORMAL, no_recv ports.
+ * Returns true if translation is complete. */
+static bool xlate_ahead_of_tables(struct xlate_ctx *ctx)
+{
+	if (ctx->br->fail_open) {
+		trace_line(ctx, "fail mode standalone, no controller connected: NORMAL");
+		xlate_normal(ctx);
+		return true;
+	}
+	if (ctx->in && (ctx->in->config & OFPPC_NO_RECV)) {
+		trace_line(ctx, "port %s is no_recv: drop", ctx->in->name);
+		return true;
+	}
+	return false;
+}
+
+void xlate_packet_out(struct ofproto *br, const struct flow *flow, const struct ofpact *ofpacts,
+                      size_t len, enum xlate_learn learn, struct xlate_out *xo)
+{
+	struct xlate_ctx ctx;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.br = br;
+	ctx.flow = *flow;
+	ctx.in = flow->in_port <= OFPP_MAX ? ofproto_port_by_ofport(br, flow->in_port) : NULL;
+	ctx.learn = learn;
+	ctx.xo = xo;
+	ctx.packet_out = true;
+	ctx.table_id = 0xff;
+	ctx.buckets_left = XLATE_MAX_BUCKETS;
+	xo->wc->masks.in_port = UINT32_MAX;
+	mirror_xlate_begin(&ctx);
+	xlate_actions(&ctx, ofpacts, len);
+}
+
 void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn learn,
                 struct strbuf *trace, struct xlate_out *xo)
 {
@@ -505,8 +669,14 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 	ctx.learn = learn;
 	ctx.trace = trace;
 	ctx.xo = xo;
+	ctx.buckets_left = XLATE_MAX_BUCKETS;
 	xo->wc->masks.in_port = UINT32_MAX;
 	ofpacts_buf_init(&set);
+	mirror_xlate_begin(&ctx);
+	if (xlate_ahead_of_tables(&ctx)) {
+		ofpacts_buf_uninit(&set);
+		return;
+	}
 
 	for (;;) {
 		const struct cls_rule *cr;
@@ -518,6 +688,13 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 		memset(&lwc, 0, sizeof lwc);
 		cr = classifier_lookup(&br->tables[table], &ctx.flow, &lwc);
 		xlate_consult(&ctx, &lwc.masks);
+		if (learn == XLATE_LEARN) { /* table statistics count upcalls */
+			br->table_stats[table].lookup_count++;
+			if (cr)
+				br->table_stats[table].matched_count++;
+		}
+		ctx.table_id = (uint8_t)table;
+		ctx.rule = cr ? cr->data : NULL;
 		if (!cr) {
 			trace_line(&ctx, "table %u: miss -> drop", table);
 			dropped = true;
@@ -539,8 +716,8 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 		{
 			switch ((enum ofpact_type)a->type) {
 			case OFPACT_METER:
-				trace_line(
-				        &ctx, "    meter:%u: meters are not supported yet: ignored",
+				xlate_meter(
+				        &ctx,
 				        ((const struct ofpact_meter *)(const void *)a)->meter_id);
 				break;
 			case OFPACT_CLEAR_ACTIONS:
@@ -596,14 +773,12 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 	ofpacts_buf_uninit(&set);
 }
 
-void xlate_format_actions(struct ofswitch *sw, const void *data, size_t size, char *buf, size_t len)
+/* Output ports of the list (clones included) to OpenFlow numbers. */
+static void xlate_ports_to_ofports(struct ofswitch *sw, const void *data, size_t size)
 {
-	uint64_t *copy = size ? xmalloc(size) : NULL;
 	const struct dp_action *a;
 
-	if (size)
-		memcpy(copy, data, size);
-	DP_ACTIONS_FOR_EACH(a, copy, size)
+	DP_ACTIONS_FOR_EACH(a, data, size)
 	{
 		if (a->type == DP_ACTION_OUTPUT && a->arg < DPIF_MAX_PORTS) {
 			const struct of_port *p =
@@ -611,8 +786,19 @@ void xlate_format_actions(struct ofswitch *sw, const void *data, size_t size, ch
 
 			if (p)
 				((struct dp_action *)(uintptr_t)a)->arg = p->ofport;
+		} else if (a->type == DP_ACTION_CLONE) {
+			xlate_ports_to_ofports(sw, a + 1, a->len - sizeof *a);
 		}
 	}
+}
+
+void xlate_format_actions(struct ofswitch *sw, const void *data, size_t size, char *buf, size_t len)
+{
+	uint64_t *copy = size ? xmalloc(size) : NULL;
+
+	if (size)
+		memcpy(copy, data, size);
+	xlate_ports_to_ofports(sw, copy, size);
 	dp_actions_format_raw(copy, size, buf, len);
 	free(copy);
 }

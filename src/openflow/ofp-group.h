@@ -61,7 +61,9 @@ void ofp_group_mod_clone(struct ofp_group_mod *dst, const struct ofp_group_mod *
 /* Checks what a group must satisfy whatever its source (text or wire):
  * type known; indirect has exactly one bucket; weights only on select
  * (select: every weight present, a missing text weight means 1); watch only
- * on fast-failover, where every bucket needs a watch port or group; bucket
+ * on fast-failover, where every bucket needs a watch port or group (the
+ * text parser refuses misplaced weights and watches; from the wire they
+ * are ignored: this function zeroes / sets them to ANY); bucket
  * actions pass ofpacts_check() against a catch-all match; at most
  * OFP_GROUP_MAX_BUCKETS buckets.  0 or -EINVAL with 'oe' (OFPGMFC_* /
  * OFPBAC_*) and 'err' filled. */

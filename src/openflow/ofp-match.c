@@ -168,6 +168,10 @@ void match_format(const struct match *m, int priority, const struct ofp_port_nam
 	put_field(sb, "tun_id", MFF_TUN_ID, m);
 	put_field(sb, "tun_src", MFF_TUN_SRC, m);
 	put_field(sb, "tun_dst", MFF_TUN_DST, m);
+	put_field(sb, "tun_gnv_class", MFF_TUN_GNV_CLASS, m);
+	put_field(sb, "tun_gnv_type", MFF_TUN_GNV_TYPE, m);
+	put_field(sb, "tun_gnv_len", MFF_TUN_GNV_LEN, m);
+	put_field(sb, "tun_gnv_data", MFF_TUN_GNV_DATA, m);
 	put_field(sb, "metadata", MFF_METADATA, m);
 	if (m->mask.in_port) {
 		char port[OFP_PORT_STRLEN];

@@ -64,10 +64,11 @@ struct ofp_meter_mod {
  * 'oe' (OFPMMFC_*) and 'err'. */
 int ofp_meter_mod_check(const struct ofp_meter_mod *mm, struct ofperr *oe, struct errmsg *err);
 
-/* ovs-ofctl text (see above).  ADD/MODIFY need meter= and bands=; DELETE
+/* ovs-ofctl text (see above).  ADD/MODIFY need meter=, kbps or pktps, and
+ * bands= (with burst_size on every band when 'burst' is set); DELETE
  * takes "meter=N", "meter=all" or nothing.  0 or -EINVAL. */
-int ofp_meter_mod_parse(const char *s, enum ofp_meter_mod_command command,
-                        struct ofp_meter_mod *mm, struct errmsg *err);
+int ofp_meter_mod_parse(const char *s, enum ofp_meter_mod_command command, struct ofp_meter_mod *mm,
+                        struct errmsg *err);
 /* "meter=1 kbps burst stats bands=\ntype=drop rate=1000 burst_size=100" as
  * ovs-ofctl dump-meters prints it. */
 void ofp_meter_format(const struct ofp_meter_mod *m, struct strbuf *sb);

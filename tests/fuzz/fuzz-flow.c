@@ -76,7 +76,7 @@ static void fz_add_action(struct dp_actions *acts, uint8_t sel, const uint8_t *a
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct dp_exec_ops ops = {fz_output, NULL};
+	static const struct dp_exec_ops ops = {.output = fz_output};
 	struct flow f1, f2, mask;
 	struct dp_actions acts;
 	struct fz_out out = {NULL, 0};

@@ -65,6 +65,11 @@ REFUSED = [
     ("set-one-bad-of-two", ["set", "bridge", BR, "mac-aging=100", "mac-table-size=0"], 1,
      "mac-table-size"),
     ("set-unknown-br", ["set", "bridge", "nosuchbr", "mac-aging=100"], 1, "no such bridge"),
+    ("set-port-unknown-key", ["set", "port", PORT, "ofport=3"], 1, "unknown port setting 'ofport'"),
+    ("set-port-bad-tag", ["set", "port", PORT, "tag=4096"], 1, "tag: expected an integer 0..4095"),
+    ("set-port-access-trunks", ["set", "port", PORT, "tag=10", "trunks=1"], 1,
+     "takes no trunks"),
+    ("set-port-unknown-port", ["set", "port", "{x}", "tag=10"], 1, "no such port"),
     # usage errors: caught by pbctl itself, exit 2
     ("usage-no-command", [], 2, None),
     ("usage-unknown-command", ["frobnicate"], 2, None),
@@ -74,7 +79,7 @@ REFUSED = [
     ("usage-del-port-no-port", ["del-port", BR], 2, None),
     ("usage-option-without-value", ["add-port", BR, "{x}", "internal"], 2, None),
     ("usage-set-no-options", ["set", "bridge", BR], 2, None),
-    ("usage-set-not-bridge", ["set", "port", PORT, "ofport=3"], 2, None),
+    ("usage-set-not-bridge-or-port", ["set", "interface", PORT, "ofport=3"], 2, None),
     ("usage-key-twice", ["add-port", BR, "{x}", "type=internal", "type=tap"], 2, None),
     ("usage-set-option-no-equals", ["set", "bridge", BR, "mac-aging"], 2, None),
 ]

@@ -312,6 +312,65 @@ static void test_flows_round_trip(void **state)
 	config_free(cfg);
 }
 
+/* Port VLAN settings and mirrors: round trip, clone, strict errors. */
+static void test_vlan_mirrors(void **state)
+{
+	static const char doc[] =
+	        "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":\"b\","
+	        "\"ports\":[{\"name\":\"p1\",\"ofport\":1,\"type\":\"internal\","
+	        "\"vlan-mode\":\"dot1q-tunnel\",\"tag\":100,\"cvlans\":\"7,1-5\"},"
+	        "{\"name\":\"p2\",\"ofport\":2,\"type\":\"internal\",\"trunks\":\"10\"}],"
+	        "\"mirrors\":[{\"name\":\"m\",\"select-src\":[\"p1\"],\"select-dst\":[\"p2\"],"
+	        "\"select-vlan\":\"3\",\"output-vlan\":7},"
+	        "{\"name\":\"a\",\"select-all\":true,\"output-port\":\"p2\"}]}]}";
+	static const char *const bad[][2] = {
+	        {"\"vlan-mode\":\"bogus\"", "unknown mode"},
+	        {"\"tag\":4096", "tag: expected an integer 0..4095"},
+	        {"\"vlan-mode\":\"access\"", "needs a tag"},
+	        {"\"tag\":1,\"trunks\":\"2\"", "takes no trunks"},
+	        {"\"trunks\":\"\"", "trunks: expected a non-empty string"},
+	};
+	struct config *cfg, *again, *copy;
+	struct errmsg err;
+	char *text, *text2, buf[512];
+
+	assert_int_equal(config_parse(doc, strlen(doc), &cfg, &err), 0);
+	assert_int_equal(cfg->bridges[0]->n_mirrors, 2);
+	assert_string_equal(cfg->bridges[0]->mirrors[0].name, "a"); /* sorted */
+	assert_int_equal(cfg->bridges[0]->ports[0]->vlan.tag, 100);
+	copy = config_clone(cfg);
+	text = config_format(cfg);
+	text2 = config_format(copy);
+	assert_string_equal(text, text2);
+	assert_non_null(strstr(text, "\"cvlans\": \"1-5,7\""));
+	assert_int_equal(config_parse(text, strlen(text), &again, &err), 0);
+	free(text2);
+	text2 = config_format(again);
+	assert_string_equal(text, text2);
+	free(text);
+	free(text2);
+	config_free(again);
+	config_free(copy);
+	config_free(cfg);
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(buf, sizeof buf,
+		         "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":"
+		         "\"b\",\"ports\":[{\"name\":\"p1\",\"ofport\":1,\"type\":\"internal\","
+		         "%s}]}]}",
+		         bad[i][0]);
+		assert_int_equal(config_parse(buf, strlen(buf), &cfg, &err), -EINVAL);
+		assert_null(cfg);
+		if (!strstr(err.msg, bad[i][1]) || !strstr(err.msg, "bridges[0].ports[0]"))
+			fail_msg("%s: %s", bad[i][0], err.msg);
+	}
+	snprintf(buf, sizeof buf, "%s",
+	         "{\"format\":\"patchbay-config\",\"version\":1,\"bridges\":[{\"name\":\"b\","
+	         "\"mirrors\":[{\"name\":\"m\",\"select-all\":true}]}]}");
+	assert_int_equal(config_parse(buf, strlen(buf), &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "bridges[0].mirrors[0]: mirror m: exactly one"));
+}
+
 static void test_parse_errors(void **state)
 {
 	static const struct {
@@ -613,6 +672,7 @@ int main(void)
 	        cmocka_unit_test(test_next_ofport_full),
 	        cmocka_unit_test(test_parse_minimal),
 	        cmocka_unit_test(test_parse_errors),
+	        cmocka_unit_test(test_vlan_mirrors),
 	        cmocka_unit_test(test_flows_round_trip),
 	        cmocka_unit_test_setup_teardown(test_round_trip, setup_dir, teardown_dir),
 	        cmocka_unit_test_setup_teardown(test_load_missing, setup_dir, teardown_dir),

@@ -68,7 +68,7 @@ static void check_truncations(const struct tb *t)
 		flow_extract(&p, 7, &f);
 		free(copy);
 		assert_int_equal(f.in_port, 7);
-		assert_int_equal(f.pad0 | f.pad3 | f.pad1[0] | f.pad2[0], 0);
+		assert_int_equal(f.tun_gnv_class | f.pad3 | f.pad1[0] | f.pad2[0], 0);
 		if (l < 14) {
 			struct flow z;
 

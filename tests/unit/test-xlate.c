@@ -560,7 +560,7 @@ static void test_actions(void **state)
 	xl(fx->br, &f, XLATE_LEARN_NONE, &wc, acts, sizeof acts, NULL);
 	/* output:1 to the ingress port is skipped; IN_PORT is not. */
 	assert_string_equal(acts, "output:13,output:11,output:12,output:13,output:14,"
-	                          "userspace(cookie=0xffff),set(udp(dst=7)),output:12");
+	                          "userspace(cookie=0x1),set(udp(dst=7)),output:12");
 
 	del_all(fx->br);
 	add(fx->br, "table=0,actions=write_actions(output:2),goto_table:1");
