@@ -15,7 +15,8 @@ set -u
 
 CAP_HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-/tmp/pbb-results/capture-$(date +%Y%m%d-%H%M%S)}
-MODES="patchbay-socket" # for e2e.sh's functions
+# shellcheck disable=SC2034 # read by e2e.sh's functions
+MODES="patchbay-socket"
 # shellcheck source=bench/e2e.sh
 . "$CAP_HERE/e2e.sh" lib
 CAPS=${CAPS:-"none full snap64"}
@@ -43,24 +44,25 @@ cap_start() { # $1 variant: starts pbctl capture in the background, waits until 
 	return 1
 }
 
-# Stops the capture (SIGTERM: a background job of a script ignores SIGINT) and prints
-# "captured ring_lost daemon_lost pbctl_cpu%" from its end-of-capture summary.
+# Stops the capture (SIGTERM: a background job of a script ignores SIGINT), waits for pbctl
+# to finish and sets CAP_RESULT to "captured ring_lost daemon_lost" from its summary.
+CAP_RESULT="- - -"
 cap_stop() {
-	local t0 t1 p0
 	[ -n "$CAP_PID" ] || return 0
-	kill -TERM $CAP_PID
+	kill -TERM $CAP_PID 2>/dev/null
 	wait $CAP_PID
 	CAP_PID=""
 	rm -f /dev/shm/pbb-capture.pcapng
-	sed -n 's/.*ended ([^)]*): \([0-9]*\) packets captured, \([0-9]*\) lost in the datapath ring, \([0-9]*\) lost in the daemon.*/\1 \2 \3/p' \
-		"$W/cap.err" | tail -1 | grep . || echo "- - -"
+	CAP_RESULT=$(sed -n 's/.*ended ([^)]*): \([0-9]*\) packets captured, \([0-9]*\) lost in the datapath ring, \([0-9]*\) lost in the daemon.*/\1 \2 \3/p' \
+		"$W/cap.err" | tail -1)
+	[ -n "$CAP_RESULT" ] || CAP_RESULT="- - -"
 }
 
 run_capture() {
 	need_tools
 	teardown
 	mkdir -p $W "$OUT" || exit 1
-	trap 'cap_stop >/dev/null; teardown' EXIT
+	trap 'cap_stop; teardown' EXIT
 	trap 'exit 130' INT TERM
 	build_helpers
 	setup_topology
@@ -92,7 +94,8 @@ run_capture() {
 			else
 				cap_start "$v" || exit 1
 				m=$(measure patchbay-socket "$DUR")
-				c=$(cap_stop)
+				cap_stop
+				c=$CAP_RESULT
 			fi
 			echo "$rep $v $m $c" >>"$R"
 			log "rep $rep $v: $m $c"

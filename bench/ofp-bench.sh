@@ -239,7 +239,7 @@ pktin_once() { # $1 patchbay|ovs -> PACKET_INs per second
 	else
 		"${VSCTL[@]}" add-port pbo-obr pbo-gsw -- set-controller pbo-obr \
 			"ptcp:$OF_OVS:127.0.0.1" tcp:127.0.0.1:$CTL_PORT \
-			-- set controller pbo-obr connection-mode=out-of-band || return 1
+			-- set bridge pbo-obr other-config:disable-in-band=true || return 1
 	fi
 	sleep 1
 	x0=$(nsx $NS_GEN cat /sys/class/net/pbo-g0/statistics/tx_packets)

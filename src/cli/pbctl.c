@@ -309,8 +309,8 @@ static bool command_takes_options(const char *name)
 
 static bool is_global_option(const char *arg)
 {
-	static const char *const longs[] = {"--json", "--pretty", "--help", "--strict",
-	                                    "--socket", "--timeout"};
+	static const char *const longs[] = {"--json",   "--pretty", "--help",
+	                                    "--strict", "--socket", "--timeout"};
 
 	if (arg[1] != '-')
 		return arg[1] && strspn(arg + 1, "jph") == strlen(arg + 1);

@@ -389,7 +389,9 @@ static const struct rpcm_method methods[] = {
         {"dump-megaflows", rpcm_dump_megaflows, {"bridge", NULL}, {NULL}},
         {"flush-megaflows", rpcm_flush_megaflows, {"bridge", NULL}, {NULL}},
         {"trace", rpcm_trace, {"bridge", "packet", NULL}, {NULL}},
-        {"capture", capture_rpc_start, {"bridge", NULL},
+        {"capture",
+         capture_rpc_start,
+         {"bridge", NULL},
          {"ports", "direction", "count", "duration", "snaplen", "ring_size", NULL}},
 };
 

@@ -434,12 +434,123 @@ static void xlate_push_vlan(struct xlate_ctx *ctx, uint16_t tpid, uint16_t tci)
 	vlan_reshaped(ctx);
 }
 
+/* Whether the packet as translated so far has the field 'mf': the field's
+ * prerequisites (enum mf_prereq) evaluated on ctx->flow, narrowed to what
+ * the datapath can edit (ARP fields: Ethernet/IPv4 ARP only, not RARP; L4
+ * fields: not a later fragment; ND fields: ICMPv6 code 0), so that skipping
+ * the set here and the datapath's "a field the packet lacks is left alone"
+ * agree and ctx->flow stays the packet's flow.  Consults exactly the bits
+ * it reads (dl_type, then nw_proto, nw_frag, ICMP type/code as the answer
+ * unfolds), whether the answer is yes or no. */
+static bool xlate_has_field(struct xlate_ctx *ctx, const struct mf_field *mf)
+{
+	const struct flow *f = &ctx->flow;
+	uint8_t proto = 0, icmp_type = 0;
+	bool ok = false, ip4, ip6;
+	struct flow b;
+
+	memset(&b, 0, sizeof b);
+	switch (mf->prereq) {
+	case MFP_NONE:
+		return true;
+	case MFP_VLAN:
+		return consult_outer_tci(ctx, 0) != NULL;
+	default:
+		break;
+	}
+	b.dl_type = 0xffff;
+	ip4 = f->dl_type == ETH_TYPE_IPV4;
+	ip6 = f->dl_type == ETH_TYPE_IPV6;
+	switch (mf->prereq) {
+	case MFP_ARP:
+		ok = f->dl_type == ETH_TYPE_ARP;
+		break;
+	case MFP_IPV4:
+		ok = ip4;
+		break;
+	case MFP_IPV6:
+		ok = ip6;
+		break;
+	case MFP_IP_ANY:
+		ok = ip4 || ip6;
+		break;
+	case MFP_TCP:
+	case MFP_UDP:
+	case MFP_SCTP:
+		proto = mf->prereq == MFP_TCP   ? FLOW_IPPROTO_TCP
+		        : mf->prereq == MFP_UDP ? FLOW_IPPROTO_UDP
+		                                : FLOW_IPPROTO_SCTP;
+		ok = ip4 || ip6;
+		break;
+	case MFP_ICMPV4:
+		proto = FLOW_IPPROTO_ICMP;
+		ok = ip4;
+		break;
+	case MFP_ICMPV6:
+	case MFP_ND:
+	case MFP_ND_SOLICIT:
+	case MFP_ND_ADVERT:
+		proto = FLOW_IPPROTO_ICMPV6;
+		ok = ip6;
+		break;
+	default:
+		break;
+	}
+	if (ok && proto) {
+		b.nw_proto = 0xff;
+		ok = f->nw_proto == proto;
+		if (ok) {
+			b.nw_frag = FLOW_NW_FRAG_LATER;
+			ok = !(f->nw_frag & FLOW_NW_FRAG_LATER);
+		}
+	}
+	if (ok && (mf->prereq == MFP_ND || mf->prereq == MFP_ND_SOLICIT ||
+	           mf->prereq == MFP_ND_ADVERT)) {
+		b.tp_src = b.tp_dst = 0xff; /* ICMPv6 type and code */
+		icmp_type = (uint8_t)f->tp_src;
+		ok = (f->tp_dst & 0xff) == 0 &&
+		     (mf->prereq == MFP_ND_SOLICIT  ? icmp_type == 135
+		      : mf->prereq == MFP_ND_ADVERT ? icmp_type == 136
+		                                    : icmp_type == 135 || icmp_type == 136);
+	}
+	xlate_consult(ctx, &b);
+	return ok;
+}
+
+/* Legacy mod_tp_src/dst set the port of the packet's TCP, UDP or SCTP
+ * header (rules have them re-targeted from their match already; a group
+ * bucket has no match).  Reads only what xlate_has_field() then consults. */
+static const struct mf_field *xlate_retarget_l4(const struct xlate_ctx *ctx,
+                                                const struct ofpact_set_field *sf)
+{
+	const struct flow *f = &ctx->flow;
+	enum mf_field_id id = (enum mf_field_id)sf->field;
+	bool src = id == MFF_TCP_SRC || id == MFF_UDP_SRC || id == MFF_SCTP_SRC;
+
+	if (sf->ofpact.raw != OFPACT_RAW_LEGACY ||
+	    (!src && id != MFF_TCP_DST && id != MFF_UDP_DST && id != MFF_SCTP_DST) ||
+	    (f->dl_type != ETH_TYPE_IPV4 && f->dl_type != ETH_TYPE_IPV6))
+		return mf_from_id(id);
+	if (f->nw_proto == FLOW_IPPROTO_UDP)
+		return mf_from_id(src ? MFF_UDP_SRC : MFF_UDP_DST);
+	if (f->nw_proto == FLOW_IPPROTO_SCTP)
+		return mf_from_id(src ? MFF_SCTP_SRC : MFF_SCTP_DST);
+	return mf_from_id(src ? MFF_TCP_SRC : MFF_TCP_DST);
+}
+
+/* set_field.  As in OVS, a set_field whose prerequisites the packet does
+ * not meet (ip_dst on ARP or IPv6, tcp_src on UDP, vlan_pcp untagged) is
+ * skipped: no datapath action and ctx->flow unchanged (for ARP, nw_dst is
+ * arp_tpa).  Rules meet their actions' prerequisites by their match
+ * (ofpacts_check()); group buckets have none and rely on this.  VLAN_VID,
+ * VLAN_TCI and dl_vlan on an untagged packet are skipped too (OpenFlow
+ * 1.3's set_field edits an existing tag; mod_vlan_vid pushes one). */
 static void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field *sf)
 {
-	const struct mf_field *mf = mf_from_id(sf->field);
+	const struct mf_field *mf = xlate_retarget_l4(ctx, sf);
 	uint64_t fw[FLOW_U64S], ww[FLOW_U64S], tv[FLOW_U64S], tm[FLOW_U64S];
 	struct match tmp;
-	bool v6 = false;
+	bool v6;
 	int dpf;
 
 	match_init_catchall(&tmp);
@@ -452,18 +563,14 @@ static void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field
 	case MFF_DL_VLAN_PCP:
 		xlate_set_vlan_bits(ctx, tmp.flow.vlan_tci, tmp.mask.vlan_tci);
 		return;
-	case MFF_NW_TOS:
-	case MFF_IP_DSCP:
-	case MFF_IP_ECN:
-	case MFF_NW_TTL:
-		consult_dl_type(ctx);
-		v6 = ctx->flow.dl_type == ETH_TYPE_IPV6;
-		if (!v6 && ctx->flow.dl_type != ETH_TYPE_IPV4)
-			return;
-		break;
 	default:
 		break;
 	}
+	if (!xlate_has_field(ctx, mf)) {
+		xlate_trace(ctx, "        -> the packet has no %s: skipped", mf->name);
+		return;
+	}
+	v6 = ctx->flow.dl_type == ETH_TYPE_IPV6; /* consulted by IP fields' check */
 
 	/* The packet's field becomes a constant: no bit of the original is
 	 * consulted, and later lookups of these bits consult nothing. */

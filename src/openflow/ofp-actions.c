@@ -644,10 +644,76 @@ static enum mf_field_id retarget_l4(enum mf_field_id id, const struct match *m)
 	return src ? MFF_TCP_SRC : MFF_TCP_DST;
 }
 
-static int check_list(struct ofpact *list, size_t len, struct match *m, uint8_t table_id,
+/* What a check demands beyond the list's structure. */
+struct check_ctx {
+	uint8_t table_id;
+	bool prereqs;      /* set_field prerequisites must be met by the match */
+	struct ofperr *oe; /* OFPBAC_* of a structural failure (may be NULL) */
+};
+
+/* Records the OpenFlow error of a structural failure. */
+static void check_code(const struct check_ctx *c, uint16_t code)
+{
+	ofperr_set(c->oe, OFPET_BAD_ACTION, code);
+}
+
+/* The structure of a set_field: a writable field, a value and a mask that
+ * fit it. */
+static int check_set_field_structure(const struct ofpact_set_field *sf, const struct check_ctx *c,
+                                     struct errmsg *err)
+{
+	const struct mf_field *mf;
+
+	if (sf->field >= MFF_N_IDS) {
+		check_code(c, OFPBAC_BAD_SET_TYPE);
+		return errmsg_set(err, -EINVAL, "set_field: unknown field %u", sf->field);
+	}
+	mf = mf_from_id(sf->field);
+	if (!mf->writable) {
+		check_code(c, OFPBAC_BAD_SET_TYPE);
+		return errmsg_set(err, -EINVAL, "set_field: field '%s' is not writable", mf->name);
+	}
+	if (!mf_value_check(mf, &sf->value) || !mf_value_check(mf, &sf->mask)) {
+		check_code(c, OFPBAC_BAD_SET_ARGUMENT);
+		return errmsg_set(err, -EINVAL, "set_field: not a valid value for field '%s'",
+		                  mf->name);
+	}
+	return 0;
+}
+
+/* A set_field's prerequisites against the match 'm' (legacy mod_tp_* are
+ * re-targeted to the match's L4 protocol first). */
+static int check_set_field_prereqs(struct ofpact_set_field *sf, const struct match *m,
+                                   struct errmsg *err)
+{
+	const struct mf_field *mf;
+	const char *legacy, *shorthand;
+
+	if (sf->ofpact.raw == OFPACT_RAW_LEGACY)
+		sf->field = (uint16_t)retarget_l4(sf->field, m);
+	mf = mf_from_id(sf->field);
+	legacy = sf->ofpact.raw == OFPACT_RAW_LEGACY ? legacy_set_name(mf->id) : NULL;
+	if ((mf->id == MFF_VLAN_VID || mf->id == MFF_VLAN_PCP) &&
+	    !((m->mask.vlan_tci & VLAN_CFI) && (m->flow.vlan_tci & VLAN_CFI)))
+		return errmsg_set(err, -EINVAL,
+		                  "set_field:...->%s needs a VLAN tag: match one "
+		                  "(e.g. 'dl_vlan=10') or push_vlan first",
+		                  mf->name);
+	if (!mf_are_prereqs_ok(mf, m)) {
+		shorthand = mf_prereq_shorthand(mf, m);
+		return errmsg_set(err, -EINVAL, "%s%s: %s requires %s in the match%s%s%s",
+		                  legacy ? legacy : "set_field:...->", legacy ? "" : mf->name,
+		                  mf->name, mf_prereq_text(mf), shorthand ? " (e.g. '" : "",
+		                  shorthand ? shorthand : "", shorthand ? "')" : "");
+	}
+	return 0;
+}
+
+static int check_list(struct ofpact *list, size_t len, struct match *m, const struct check_ctx *c,
                       struct errmsg *err)
 {
 	struct ofpact *a;
+	int error;
 
 	if (!len)
 		return 0;
@@ -656,32 +722,12 @@ static int check_list(struct ofpact *list, size_t len, struct match *m, uint8_t 
 		switch ((enum ofpact_type)a->type) {
 		case OFPACT_SET_FIELD: {
 			struct ofpact_set_field *sf = (void *)a;
-			const struct mf_field *mf;
-			const char *legacy;
-			const char *shorthand;
 
-			if (a->raw == OFPACT_RAW_LEGACY)
-				sf->field = (uint16_t)retarget_l4(sf->field, m);
-			mf = mf_from_id(sf->field);
-			legacy = a->raw == OFPACT_RAW_LEGACY ? legacy_set_name(mf->id) : NULL;
-			if (!mf->writable)
-				return errmsg_set(err, -EINVAL,
-				                  "set_field: field '%s' is not writable",
-				                  mf->name);
-			if ((mf->id == MFF_VLAN_VID || mf->id == MFF_VLAN_PCP) &&
-			    !((m->mask.vlan_tci & VLAN_CFI) && (m->flow.vlan_tci & VLAN_CFI)))
-				return errmsg_set(err, -EINVAL,
-				                  "set_field:...->%s needs a VLAN tag: match one "
-				                  "(e.g. 'dl_vlan=10') or push_vlan first",
-				                  mf->name);
-			if (!mf_are_prereqs_ok(mf, m)) {
-				shorthand = mf_prereq_shorthand(mf, m);
-				return errmsg_set(
-				        err, -EINVAL, "%s%s: %s requires %s in the match%s%s%s",
-				        legacy ? legacy : "set_field:...->", legacy ? "" : mf->name,
-				        mf->name, mf_prereq_text(mf), shorthand ? " (e.g. '" : "",
-				        shorthand ? shorthand : "", shorthand ? "')" : "");
-			}
+			error = check_set_field_structure(sf, c, err);
+			if (!error && c->prereqs)
+				error = check_set_field_prereqs(sf, m, err);
+			if (error)
+				return error;
 			break;
 		}
 		case OFPACT_PUSH_VLAN:
@@ -709,18 +755,18 @@ static int check_list(struct ofpact *list, size_t len, struct match *m, uint8_t 
 		case OFPACT_GOTO_TABLE: {
 			const struct ofpact_goto_table *g = (const void *)a;
 
-			if (g->table_id <= table_id)
+			if (g->table_id <= c->table_id)
 				return errmsg_set(err, -EINVAL,
 				                  "goto_table:%u must go to a later table than %u",
-				                  g->table_id, table_id);
+				                  g->table_id, c->table_id);
 			break;
 		}
 		case OFPACT_WRITE_ACTIONS: {
 			struct match copy = *m;
-			int error =
-			        check_list((struct ofpact *)(void *)((uint8_t *)a +
+
+			error = check_list((struct ofpact *)(void *)((uint8_t *)a +
 			                                             sizeof(struct ofpact_nest)),
-			                   ofpact_nest_len(a), &copy, table_id, err);
+			                   ofpact_nest_len(a), &copy, c, err);
 			if (error)
 				return error;
 			break;
@@ -735,9 +781,28 @@ static int check_list(struct ofpact *list, size_t len, struct match *m, uint8_t 
 int ofpacts_check(struct ofpact *a, size_t len, const struct match *match, uint8_t table_id,
                   struct errmsg *err)
 {
+	const struct check_ctx c = {.table_id = table_id, .prereqs = true};
 	struct match m = *match;
 
-	return check_list(a, len, &m, table_id, err);
+	return check_list(a, len, &m, &c, err);
+}
+
+int ofpacts_check_unmatched(struct ofpact *a, size_t len, struct ofperr *oe, struct errmsg *err)
+{
+	const struct check_ctx c = {.prereqs = false, .oe = oe};
+	const struct ofpact *x;
+	struct match m;
+
+	OFPACT_FOR_EACH(x, a, len)
+	{
+		if (ofpact_is_instruction((enum ofpact_type)x->type)) {
+			check_code(&c, OFPBAC_BAD_TYPE);
+			return errmsg_set(err, -EINVAL, "%s: an instruction is not allowed here",
+			                  ofpact_type_name(x->type));
+		}
+	}
+	match_init_catchall(&m);
+	return check_list(a, len, &m, &c, err);
 }
 
 bool ofpacts_equal(const struct ofpact *a, size_t alen, const struct ofpact *b, size_t blen)

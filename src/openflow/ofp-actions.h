@@ -24,6 +24,7 @@
 
 #include "lib/meta-flow.h"
 #include "lib/util.h"
+#include "openflow/ofp-errors.h"
 #include "openflow/ofp-port.h"
 #include "openflow/ofp-text.h"
 
@@ -80,7 +81,13 @@ struct ofpact_group {
 /* set_field: the field's bits under 'mask' become 'value' (mask is exact
  * for OpenFlow 1.3's set_field; a masked form is accepted for maskable
  * fields, as ovs-ofctl does).  Legacy mod_tp_src/dst name the TCP field and
- * are re-targeted to UDP/SCTP by ofpacts_check() from the match. */
+ * are re-targeted to UDP/SCTP by ofpacts_check() from the match; in a list
+ * without a match (a group bucket, ofpacts_check_unmatched()) they stay TCP
+ * here and translation re-targets them to the packet's L4 protocol, as
+ * OVS's mod_tp_src/dst do (on the wire they are set_field tcp_src/dst, so a
+ * bucket read back over OpenFlow is TCP-only, like mod_vlan_vid loses its
+ * "push if untagged" there).  At execution a set_field whose prerequisites
+ * the packet does not meet is skipped (xlate.c). */
 struct ofpact_set_field {
 	struct ofpact ofpact;
 	uint16_t field; /* enum mf_field_id */
@@ -205,6 +212,15 @@ char *ofpacts_to_string(const struct ofpact *a, size_t len, const struct ofp_por
  * must go forward from 'table_id'.  Returns 0 or -EINVAL with a message. */
 int ofpacts_check(struct ofpact *a, size_t len, const struct match *match, uint8_t table_id,
                   struct errmsg *err);
+/* Checks a list of plain actions that runs without a match of its own (a
+ * group bucket's): the structure ofpacts_check() checks (set_field fields
+ * writable, values and masks valid for the field) but no prerequisites,
+ * since translation skips a set_field the packet cannot take, as OVS does.
+ * Instructions are refused.  Returns 0 or -EINVAL with a message and 'oe'
+ * (may be NULL) set to OFPBAC_BAD_TYPE (an instruction),
+ * OFPBAC_BAD_SET_TYPE (unknown or read-only field) or
+ * OFPBAC_BAD_SET_ARGUMENT (value or mask). */
+int ofpacts_check_unmatched(struct ofpact *a, size_t len, struct ofperr *oe, struct errmsg *err);
 
 bool ofpacts_equal(const struct ofpact *a, size_t alen, const struct ofpact *b, size_t blen);
 /* True if the list outputs to 'port' (directly or in write_actions); for

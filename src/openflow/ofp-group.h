@@ -64,9 +64,12 @@ void ofp_group_mod_clone(struct ofp_group_mod *dst, const struct ofp_group_mod *
  * on fast-failover, where every bucket needs a watch port or group (the
  * text parser refuses misplaced weights and watches; from the wire they
  * are ignored: this function zeroes / sets them to ANY); bucket
- * actions pass ofpacts_check() against a catch-all match; at most
- * OFP_GROUP_MAX_BUCKETS buckets.  0 or -EINVAL with 'oe' (OFPGMFC_* /
- * OFPBAC_*) and 'err' filled. */
+ * actions pass ofpacts_check_unmatched() (no instructions; set_field on a
+ * writable field with a valid value, but no prerequisites: as in OVS,
+ * "bucket=set_field:10.0.0.1->ip_dst,output:2" is accepted and skips the
+ * set on a packet without an IPv4 header; legacy mod_tp_src/dst follow the
+ * packet's TCP/UDP/SCTP); at most OFP_GROUP_MAX_BUCKETS buckets.  0 or
+ * -EINVAL with 'oe' (OFPGMFC_* / OFPBAC_*) and 'err' filled. */
 int ofp_group_mod_check(struct ofp_group_mod *gm, struct ofperr *oe, struct errmsg *err);
 
 /* ovs-ofctl text: "group_id=N,type=all|select|indirect|fast_failover,

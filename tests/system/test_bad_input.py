@@ -35,9 +35,10 @@ REFUSED = [
     ("fdb-show-unknown-br", ["fdb-show", "nosuchbr"], 1, "no such bridge"),
     ("fdb-flush-unknown-br", ["fdb-flush", "nosuchbr"], 1, "no such bridge"),
     ("unknown-type", ["add-port", BR, "{x}", "type=bogus"], 1,
-     "unknown port type 'bogus' (allowed: system, veth, tap, internal)"),
+     "unknown port type 'bogus' (allowed: system, veth, tap, internal, vxlan, geneve, gre, tun)"),
     ("unknown-option", ["add-port", BR, "{x}", "type=internal", "foo=1"], 1,
-     "unknown option 'foo' for add-port (allowed: type, peer, netns, ofport)"),
+     "unknown option 'foo' for add-port (allowed: type, peer, netns, ofport, remote_ip, "
+     "local_ip, key, dst_port, ttl, tos, mac, ip)"),
     ("peer-without-veth", ["add-port", BR, "{x}", "type=tap", "peer={xn}"], 1, "peer"),
     ("netns-without-veth", ["add-port", BR, "{x}", "type=internal", "netns={n1}"], 1, "netns"),
     ("veth-without-peer", ["add-port", BR, "{x}", "type=veth", "netns={n1}"], 1, "peer"),

@@ -4,7 +4,8 @@
 # ids, async config filtering, an active connection to a Python controller with reconnect
 # backoff, fail-mode standalone vs secure, malformed messages, the pbctl commands
 # (set-controller, get-controller, del-controller), ofp-listen errors and persistence.
-# Names: the per-test prefix of the conftest 'netns' fixture (this file: "pbofc" tests).
+# Names: the per-test prefix of the conftest "netns" fixture (namespaces, ports, bridges);
+# TCP ports are ephemeral ones the kernel picks (ptcp:0), Unix sockets live in the workdir.
 import json
 import os
 import socket
@@ -13,7 +14,7 @@ import time
 
 import pytest
 
-from helpers import attach_host, ping_count, wait_for
+from helpers import attach_host, ip4, ping_count, wait_for
 
 from os_ken.ofproto import ofproto_parser
 from os_ken.ofproto import ofproto_v1_3 as ofp
@@ -407,8 +408,8 @@ def test_active_controller_backoff(daemon, bridge):
 
 
 def test_fail_mode(daemon, netns, bridge):
-    h1 = attach_host(daemon, netns, bridge, 1, "198.51.100.1")
-    h2 = attach_host(daemon, netns, bridge, 2, "198.51.100.2")
+    h1 = attach_host(daemon, netns, bridge, 1, ip4(1))
+    h2 = attach_host(daemon, netns, bridge, 2, ip4(2))
     srv, cport = tcp_listener()
     daemon.pbctl_ok("set-controller", bridge, "tcp:127.0.0.1:%d" % cport)
     conn, _ = srv.accept()
