@@ -223,8 +223,6 @@ stop_gen() {
 pktin_once() { # $1 patchbay|ovs -> PACKET_INs per second
 	local which=$1 target res x0 x1
 	[ "$which" = patchbay ] && target=tcp:127.0.0.1:$OF_PB || target=tcp:127.0.0.1:$OF_OVS
-	nsx $NS_SW "${OFCTL[@]}" del-flows $target || return 1
-	nsx $NS_SW "${OFCTL[@]}" add-flow $target "priority=0,actions=CONTROLLER:65535" || return 1
 	nsx $NS_SW taskset -c $GEN_CPU $W/pktin-count $CTL_PORT 1 "$PIN_DUR" >$W/pktin.out \
 		2>$W/pktin.err &
 	local cpid=$!
@@ -241,7 +239,12 @@ pktin_once() { # $1 patchbay|ovs -> PACKET_INs per second
 			"ptcp:$OF_OVS:127.0.0.1" tcp:127.0.0.1:$CTL_PORT \
 			-- set bridge pbo-obr other-config:disable-in-band=true || return 1
 	fi
-	sleep 1
+	# the table-miss flow after set-controller: OVS empties the tables when a bridge gets
+	# its first controller
+	sleep 0.5
+	nsx $NS_SW "${OFCTL[@]}" del-flows $target || return 1
+	nsx $NS_SW "${OFCTL[@]}" add-flow $target "priority=0,actions=CONTROLLER:65535" || return 1
+	sleep 0.5
 	x0=$(nsx $NS_GEN cat /sys/class/net/pbo-g0/statistics/tx_packets)
 	start_gen
 	wait $cpid

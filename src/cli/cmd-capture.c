@@ -333,7 +333,7 @@ static int run_loop(struct capture_run *r, int fd, int sfd)
 	while (!r->end) {
 		ssize_t n;
 
-		if (r->out_broken && !stopping) {
+		if ((r->out_broken || r->out_errno) && !stopping) {
 			shutdown(fd, SHUT_WR);
 			stopping = true;
 		}
@@ -413,8 +413,11 @@ static void print_start(const json_t *reply, const char *bridge)
 	size_t i;
 
 	fprintf(stderr, "pbctl: capturing on %s:", bridge);
-	json_array_foreach(ifaces, i, v) fprintf(stderr, "%s %s", i ? "," : "",
-	                                         json_string_value(json_object_get(v, "name")));
+	json_array_foreach(ifaces, i, v)
+	{
+		fprintf(stderr, "%s %s", i ? "," : "",
+		        json_string_value(json_object_get(v, "name")));
+	}
 	fprintf(stderr, " (direction %s, snaplen %u)\n", dir ? dir : "?",
 	        (unsigned)json_integer_value(json_object_get(reply, "snaplen")));
 }

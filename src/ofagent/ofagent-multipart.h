@@ -26,7 +26,7 @@
  * returns -errno and fills 'oe' (e.g. OFPBRC_BAD_MULTIPART for an unknown
  * type, OFPBRC_BAD_LEN, OFPBRC_BAD_TABLE_ID, OFPBMC_* for a bad match);
  * nothing is appended. */
-int ofagent_multipart(struct ofproto *br, const uint8_t *msg, size_t len,
-                      struct ofpbuf **replies, size_t *n_replies, struct ofperr *oe);
+int ofagent_multipart(struct ofproto *br, const uint8_t *msg, size_t len, struct ofpbuf **replies,
+                      size_t *n_replies, struct ofperr *oe);
 
 #endif

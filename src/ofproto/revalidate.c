@@ -263,14 +263,20 @@ static bool reval_sweep(struct ofswitch *sw, struct reval_aux *ra)
 
 /* Sweeps marked bridges until no translation changes the MAC table (each
  * pass marks the bridges whose MAC table it changed). */
-static void reval_marked_locked(struct ofswitch *sw)
+/* Sweeps the marked bridges; returns how many megaflows were deleted or
+ * modified. */
+static size_t reval_marked_locked(struct ofswitch *sw)
 {
+	size_t changed = 0;
+
 	for (int pass = 0; pass < 4 && reval_take_marks(sw); pass++) {
 		struct reval_aux ra = {.mode = REVAL_MARKED};
 
 		reval_sweep(sw, &ra);
 		reval_clear_marks(sw);
+		changed += ra.n_deleted + ra.n_modified;
 	}
+	return changed;
 }
 
 void ofproto_revalidate_locked(struct ofproto *br)
@@ -282,12 +288,18 @@ void ofproto_revalidate_locked(struct ofproto *br)
 void ofproto_revalidate(struct ofproto *br)
 {
 	struct ofswitch *sw = br->sw;
+	size_t changed;
 
 	pthread_mutex_lock(&sw->reval_mutex);
-	ofproto_revalidate_locked(br);
+	atomic_store(&br->need_reval, true);
+	changed = reval_marked_locked(sw);
 	pthread_mutex_unlock(&sw->reval_mutex);
-	/* No packet looked up before the sweep is still being forwarded. */
-	dpif_flow_quiesce(sw->dpif);
+	/* No packet looked up before the sweep is still being forwarded by a
+	 * megaflow the sweep changed.  When nothing changed every megaflow still
+	 * agrees with the tables (translation and table changes serialize on the
+	 * bridge mutex), so there is nothing to wait for. */
+	if (changed)
+		dpif_flow_quiesce(sw->dpif);
 }
 
 void ofswitch_revalidate_pending(struct ofswitch *sw)

@@ -7,7 +7,10 @@
  * Un-wildcarding: SELECT consults exactly the fields it hashes (dl_src,
  * dl_dst, dl_type, then for IP the addresses and protocol, then for
  * TCP/UDP/SCTP the ports); FAST_FAILOVER consults nothing (liveness is
- * not a packet field: port and group changes revalidate instead). */
+ * not a packet field: port and group changes revalidate instead).  Bucket
+ * actions were checked without prerequisites (a bucket has no match): a
+ * set_field the packet cannot take is skipped by xlate.c, which consults
+ * what that check reads. */
 #include "ofproto/xlate.h"
 
 #include <stdarg.h>

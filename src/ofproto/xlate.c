@@ -504,8 +504,8 @@ static bool xlate_has_field(struct xlate_ctx *ctx, const struct mf_field *mf)
 			ok = !(f->nw_frag & FLOW_NW_FRAG_LATER);
 		}
 	}
-	if (ok && (mf->prereq == MFP_ND || mf->prereq == MFP_ND_SOLICIT ||
-	           mf->prereq == MFP_ND_ADVERT)) {
+	if (ok &&
+	    (mf->prereq == MFP_ND || mf->prereq == MFP_ND_SOLICIT || mf->prereq == MFP_ND_ADVERT)) {
 		b.tp_src = b.tp_dst = 0xff; /* ICMPv6 type and code */
 		icmp_type = (uint8_t)f->tp_src;
 		ok = (f->tp_dst & 0xff) == 0 &&
@@ -567,7 +567,7 @@ static void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field
 		break;
 	}
 	if (!xlate_has_field(ctx, mf)) {
-		xlate_trace(ctx, "        -> the packet has no %s: skipped", mf->name);
+		trace_line(ctx, "        -> the packet has no %s: skipped", mf->name);
 		return;
 	}
 	v6 = ctx->flow.dl_type == ETH_TYPE_IPV6; /* consulted by IP fields' check */

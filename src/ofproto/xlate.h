@@ -8,7 +8,8 @@
  * classifier reports them), except bits that earlier actions had set to
  * constants; NORMAL's dl_src, dl_dst and VLAN tags; the fields an action
  * needs to decide what to emit (e.g. dl_type for set nw_ttl, the VLAN
- * presence for mod_vlan_vid and push/pop).  After push/pop VLAN or dec_ttl
+ * presence for mod_vlan_vid and push/pop, the prerequisite fields of a
+ * set_field, which is skipped when the packet lacks its field).  After push/pop VLAN or dec_ttl
  * a consulted bit of the affected fields un-wildcards the whole original
  * fields.
  *

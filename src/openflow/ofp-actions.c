@@ -657,8 +657,9 @@ static void check_code(const struct check_ctx *c, uint16_t code)
 	ofperr_set(c->oe, OFPET_BAD_ACTION, code);
 }
 
-/* The structure of a set_field: a writable field, a value and a mask that
- * fit it. */
+/* The structure of a set_field: a known, writable field and a value that
+ * fits it (masks are stored all-ones for an exact set, whatever the
+ * field's width, so only the value is checked). */
 static int check_set_field_structure(const struct ofpact_set_field *sf, const struct check_ctx *c,
                                      struct errmsg *err)
 {
@@ -673,7 +674,7 @@ static int check_set_field_structure(const struct ofpact_set_field *sf, const st
 		check_code(c, OFPBAC_BAD_SET_TYPE);
 		return errmsg_set(err, -EINVAL, "set_field: field '%s' is not writable", mf->name);
 	}
-	if (!mf_value_check(mf, &sf->value) || !mf_value_check(mf, &sf->mask)) {
+	if (!mf_value_check(mf, &sf->value)) {
 		check_code(c, OFPBAC_BAD_SET_ARGUMENT);
 		return errmsg_set(err, -EINVAL, "set_field: not a valid value for field '%s'",
 		                  mf->name);

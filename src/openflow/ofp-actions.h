@@ -207,7 +207,9 @@ void ofpacts_format(const struct ofpact *a, size_t len, const struct ofp_port_na
 char *ofpacts_to_string(const struct ofpact *a, size_t len, const struct ofp_port_names *names);
 
 /* Checks the list against the rule it belongs to: set_field fields must be
- * writable and their prerequisites met by 'match' (legacy mod_tp_* are
+ * known and writable, their values valid for the field (the structure
+ * ofpacts_check_unmatched() checks too) and their prerequisites met by
+ * 'match' (legacy mod_tp_* are
  * re-targeted to the match's L4 protocol, hence non-const 'a'); goto_table
  * must go forward from 'table_id'.  Returns 0 or -EINVAL with a message. */
 int ofpacts_check(struct ofpact *a, size_t len, const struct match *match, uint8_t table_id,

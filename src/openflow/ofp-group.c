@@ -144,8 +144,8 @@ int ofp_group_mod_check(struct ofp_group_mod *gm, struct ofperr *oe, struct errm
 		check_oe.set = false;
 		if (ofpacts_check_unmatched(b->ofpacts, b->ofpacts_len, &check_oe, &check_err) < 0)
 			return gfail(oe, err, OFPET_BAD_ACTION,
-			             check_oe.set ? check_oe.code : OFPBAC_BAD_ARGUMENT, check_err.msg,
-			             i);
+			             check_oe.set ? check_oe.code : OFPBAC_BAD_ARGUMENT,
+			             check_err.msg, i);
 	}
 	return 0;
 }

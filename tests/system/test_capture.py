@@ -323,6 +323,9 @@ def test_bad_arguments(daemon, workdir, bridge, hosts):
         rc, out, err = daemon.pbctl(*args)
         assert rc == 1 and msg in err, (args, rc, err)
     assert not os.path.exists(f), "a refused capture created its file"
+    # An output that cannot be written stops the capture: one message, status 1.
+    rc, out, err = daemon.pbctl("capture", bridge, "-w", "/dev/full", timeout=10)
+    assert rc == 1 and "pbctl: capture: cannot write /dev/full: No space left on device" in err, err
     # Nothing was left running: a good capture still works.
     cap = CaptureProc(daemon, bridge, "--duration", "0.2", "-w", f)
     assert cap.wait() == 0, cap.err

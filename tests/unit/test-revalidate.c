@@ -2,7 +2,8 @@
  * random flow-table edits (add/modify/delete, strict or not), FDB and
  * megaflow flushes, interleaved with random packets run through the
  * datapath's caches (dpif_receive: EMC, megaflows, upcall, install), each
- * compared with a fresh translation executed on a copy of the packet.
+ * compared with a fresh translation executed on a copy of the packet
+ * (rules may use groups whose buckets set fields without prerequisites).
  * Also: rule statistics come from megaflow statistics. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,9 +20,11 @@
 #include "lib/dp-actions.h"
 #include "lib/flow.h"
 #include "lib/packet-edit.h"
+#include "ofproto/ofproto-ofp.h"
 #include "ofproto/ofproto-private.h"
 #include "ofproto/xlate.h"
 #include "openflow/flow-text.h"
+#include "openflow/ofp-group.h"
 #include "bridge-fixture.h"
 #include "pkt-build.h"
 
@@ -190,6 +193,12 @@ static const char *const actions[] = {
         "GOTO",
         "output:4,GOTO",
         "write_actions(set_field:5->vlan_pcp,output:1),GOTO",
+        /* Groups whose buckets set fields without prerequisites
+         * (add_groups()). */
+        "group:1",
+        "group:2",
+        "dec_ttl,group:1,output:3",
+        "write_actions(group:2)",
 };
 
 /* A random flow-mod string for 'cmd'. */
@@ -245,6 +254,33 @@ static void random_edit(struct fixture *fx)
 		assert_int_equal(
 		        try_mod(fx->br, FLOW_TEXT_ADD, false, "table=0,priority=0,actions=NORMAL"),
 		        0);
+	}
+}
+
+/* Groups for the "group:N" actions: buckets set fields the packet may not
+ * have (IPv4 on ARP, a VID on an untagged packet, ports on ARP). */
+static void add_groups(struct ofproto *br)
+{
+	static const char *const groups[] = {
+	        "group_id=1,type=select,"
+	        "bucket=set_field:10.0.0.9->ip_dst,set_field:5->vlan_vid,output:2,"
+	        "bucket=mod_tp_dst:8080,set_field:3->vlan_pcp,output:3,"
+	        "bucket=set_field:10.0.0.7->arp_tpa,pop_vlan,output:4",
+	        "group_id=2,type=all,bucket=set_field:10.0.0.2->ip_dst,NORMAL,"
+	        "bucket=mod_vlan_vid:9,set_field:63->nw_ttl,output:1,"
+	        "bucket=set_field:2001:db8::1->ipv6_dst,set_field:7->udp_src,output:IN_PORT",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+		struct ofp_group_mod gm;
+		struct ofperr oe = {0};
+		struct errmsg err;
+
+		if (ofp_group_mod_parse(groups[i], OFPGC_ADD, ofproto_port_names(br), &gm, &err))
+			fail_msg("%s: %s", groups[i], err.msg);
+		if (ofproto_group_mod(br, &gm, &oe, &err))
+			fail_msg("%s: %s", groups[i], err.msg);
+		ofp_group_mod_uninit(&gm);
 	}
 }
 
@@ -328,6 +364,7 @@ static void test_random_equivalence(void **state)
 
 	if (seed && atoi(seed))
 		rng_state = (uint32_t)atoi(seed);
+	add_groups(fx->br);
 
 	for (unsigned i = 0; i < iters; i++) {
 		if (pick(4) == 0) {

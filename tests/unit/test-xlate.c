@@ -523,11 +523,15 @@ static void test_set_nd_fields(void **state)
 		                             : "set(nd(target=2001:db8::9)),"
 		                               "set(nd(sll=02:00:00:00:00:99)),output:12");
 		/* Both tables consult the prerequisites only: the ND fields were
-		 * constants by the time table 1 looked at them. */
+		 * constants by the time table 1 looked at them.  Setting an ND
+		 * field also checks what the datapath needs to find it: not a
+		 * later fragment, ICMPv6 code 0. */
 		mask_init(&m);
 		m.dl_type = 0xffff;
 		m.nw_proto = 0xff;
+		m.nw_frag = FLOW_NW_FRAG_LATER;
 		m.tp_src = 0xff; /* icmp_type */
+		m.tp_dst = 0xff; /* icmp_code */
 		assert_mask(&wc, &m);
 
 		assert_int_equal(r.n, 1);
