@@ -138,7 +138,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (out.n < 1 || f1.regs[0] != 0xabcd)
 			abort();
 		f1.regs[0] = 0;
-		f1.tun_id = f1.tun_src = f1.tun_dst = 0;
+		f1.tun_id = f1.tun_src = f1.tun_dst = 0; /* metadata only */
+		f1.tun_gnv_class = 0;
+		f1.tun_gnv_type = f1.tun_gnv_len = 0;
+		f1.tun_gnv_data = 0;
 		flow_extract(&pkt, 5, &f2);
 		if (memcmp(&f1, &f2, sizeof f1))
 			abort(); /* the executor's flow drifted from the packet */

@@ -136,10 +136,15 @@ def test_restart_keeps_mirrors_and_bad_input(pbd, netns):
     rc, _, err = pbd.pbctl("del-mirror", br, "nosuch")
     assert rc == 1 and "no mirror nosuch" in err
     assert pbd.db_bytes() == before
+    def settings(view):
+        # Counters restart at zero; the host stack may send on internal ports meanwhile.
+        return {m: {k: v for k, v in d.items() if k not in ("packets", "bytes")}
+                for m, d in view.items()}
+
     view = mirrors(pbd, br)
     pbd.stop()
     pbd.start()
-    assert mirrors(pbd, br) == view
+    assert settings(mirrors(pbd, br)) == settings(view)
     assert view["m1"]["select-vlan"] == "10-12" and view["m2"]["select-all"] is True
     pbd.pbctl_ok("del-mirror", br, "m1")
     assert list(mirrors(pbd, br)) == ["m2"]
