@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh - build Patchbay and show it switching: two network namespaces joined by bridge br0
-# through veth ports ping each other.  Everything it creates (daemon, namespaces, devices,
-# temp files) is removed on exit.  Run as root on Debian 12.
+# through veth ports ping each other; then an ACL flow, VLAN isolation, a pcapng capture read
+# by tshark, and ovs-ofctl programming the bridge over OpenFlow 1.3.  Everything it creates
+# (daemon, namespaces, devices, temp files) is removed on exit.  Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -98,4 +99,49 @@ MAC1=$(ip -n "$NS1" -br link show ${P}p1n | awk '{print $3}')
 MAC2=$(ip -n "$NS2" -br link show ${P}p2n | awk '{print $3}')
 pbctl trace br0 "in_port=${P}p1,dl_src=$MAC1,dl_dst=$MAC2,icmp,nw_src=$NET.1,nw_dst=$NET.2"
 pbctl del-flows br0 "priority=200,icmp,nw_dst=$NET.2" --strict
+ip netns exec "$NS1" ping -c 2 -i 0.2 -w 10 -q $NET.2
+
+echo "== VLANs: both ports in VLAN 10 talk; moving one to VLAN 20 isolates it"
+pbctl set port ${P}p1 vlan-mode=access tag=10
+pbctl set port ${P}p2 vlan-mode=access tag=10
+ip netns exec "$NS1" ping -c 2 -i 0.2 -w 10 -q $NET.2
+pbctl set port ${P}p2 tag=20
+if ip netns exec "$NS1" ping -c 2 -i 0.2 -W 1 -q $NET.2 >/dev/null; then
+	echo "demo: ping crossed from VLAN 10 to VLAN 20" >&2
+	exit 1
+fi
+echo "ping blocked between VLAN 10 and VLAN 20"
+pbctl set port ${P}p1 vlan-mode= tag=
+pbctl set port ${P}p2 vlan-mode= tag=
+
+echo "== capture: 4 ICMP frames into a pcapng file, decoded by tshark"
+pbctl capture br0 --port ${P}p1 --count 4 -w "$TMP/br0.pcapng" &
+CAP=$!
+sleep 0.5
+ip netns exec "$NS1" ping -c 3 -i 0.2 -w 10 -q $NET.2
+wait $CAP
+tshark -r "$TMP/br0.pcapng" -T fields -e frame.interface_name -e eth.src -e ip.src -e ip.dst \
+	-e icmp.type
+
+echo "== OpenFlow: unchanged ovs-ofctl drives br0 over a ptcp listener"
+OFPORT=
+for port in 16653 16654 16655 26653; do
+	if ! ss -ltn | grep -q ":$port "; then
+		OFPORT=$port
+		break
+	fi
+done
+[ -n "$OFPORT" ] || { echo "demo: no free TCP port for OpenFlow" >&2; exit 1; }
+pbctl set bridge br0 ofp-listen=ptcp:$OFPORT:127.0.0.1
+echo "+ ovs-ofctl -O OpenFlow13 show tcp:127.0.0.1:$OFPORT"
+ovs-ofctl -O OpenFlow13 show tcp:127.0.0.1:$OFPORT
+echo "+ ovs-ofctl -O OpenFlow13 add-flow ... priority=300,icmp,nw_dst=$NET.2,actions=drop"
+ovs-ofctl -O OpenFlow13 add-flow tcp:127.0.0.1:$OFPORT "priority=300,icmp,nw_dst=$NET.2,actions=drop"
+if ip netns exec "$NS1" ping -c 2 -i 0.2 -W 1 -q $NET.2 >/dev/null; then
+	echo "demo: ping got through a drop rule installed by ovs-ofctl" >&2
+	exit 1
+fi
+echo "ping blocked by the flow ovs-ofctl added"
+ovs-ofctl -O OpenFlow13 dump-flows tcp:127.0.0.1:$OFPORT
+ovs-ofctl -O OpenFlow13 --strict del-flows tcp:127.0.0.1:$OFPORT "priority=300,icmp,nw_dst=$NET.2"
 ip netns exec "$NS1" ping -c 2 -i 0.2 -w 10 -q $NET.2
