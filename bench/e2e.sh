@@ -19,6 +19,7 @@ set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
+. "$HERE/bench-lib.sh"
 DUR=${DUR:-10}
 REPS=${REPS:-3}
 MODES=${MODES:-"ceiling bridge ovs patchbay-socket patchbay-socket-1k"}
@@ -47,12 +48,6 @@ if [ -z "${GEN:-}" ]; then
 	if [ -n "$XTG_SHIM" ]; then GEN=xdp-trafficgen; else GEN=trafgen; fi
 fi
 
-log() { echo "[$(date +%T)] $*" >&2; }
-nsx() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@"
-}
 
 # ------------------------------------------------------------------------- tools --
 need_tools() { # install whatever is missing (Debian package names)
@@ -67,30 +62,10 @@ need_tools() { # install whatever is missing (Debian package names)
 		esac
 	done
 	[ ${#miss[@]} -eq 0 ] && return 0
-	log "installing: ${miss[*]}"
-	apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends "${miss[@]}" >/dev/null || {
-		echo "e2e.sh: could not install ${miss[*]}" >&2
-		exit 1
-	}
+	apt_install e2e.sh "${miss[@]}"
 }
 
 # ---------------------------------------------------------------------- teardown --
-stop_pidfile() { # stop a daemon this script started: PID from its pidfile, name checked
-	local pf=$1 name=$2 pid
-	[ -f "$pf" ] || return 0
-	pid=$(cat "$pf" 2>/dev/null)
-	if [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$name" ]; then
-		kill "$pid" 2>/dev/null
-		for _ in $(seq 1 30); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$pid" 2>/dev/null
-	fi
-	rm -f "$pf"
-}
-
 keep_logs() { # append daemon logs to $OUT (when a run writes there) before they are removed
 	local f
 	[ -d "$OUT" ] || return 0

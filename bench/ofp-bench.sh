@@ -18,6 +18,7 @@ set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
+. "$HERE/bench-lib.sh"
 REPS=${REPS:-3}
 NFLOWS=${NFLOWS:-100000}
 PIN_DUR=${PIN_DUR:-5}
@@ -33,12 +34,6 @@ export OVS_RUNDIR=$W/ovs OVS_DBDIR=$W/ovs OVS_LOGDIR=$W/ovs OVS_SYSCONFDIR=$W/ov
 VSCTL=(ovs-vsctl "--db=unix:$W/ovs/db.sock" --timeout=10)
 OFCTL=(ovs-ofctl -O OpenFlow13)
 
-log() { echo "[$(date +%T)] $*" >&2; }
-nsx() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@"
-}
 
 need_tools() { # install what is missing (Debian package names); OVS is for the bench only
 	local want=(ovs-ofctl:openvswitch-common ovs-vswitchd:openvswitch-switch
@@ -48,12 +43,7 @@ need_tools() { # install what is missing (Debian package names); OVS is for the 
 		command -v "${w%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${w%%:*}" ] || miss+=("${w#*:}")
 	done
 	[ ${#miss[@]} -eq 0 ] && return 0
-	log "installing: ${miss[*]}"
-	apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends "${miss[@]}" >/dev/null || {
-		echo "ofp-bench.sh: could not install ${miss[*]}" >&2
-		exit 1
-	}
+	apt_install ofp-bench.sh "${miss[@]}"
 }
 
 PBD="" PBC="" BLAST=""
@@ -71,21 +61,6 @@ find_patchbay() {
 	exit 2
 }
 pbc() { "$PBC" --socket $W/pb/pb.sock "$@"; }
-
-stop_pidfile() { # a daemon this script started: PID from its pidfile, name checked
-	local pf=$1 name=$2 pid
-	[ -f "$pf" ] || return 0
-	pid=$(cat "$pf" 2>/dev/null)
-	if [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$name" ]; then
-		kill "$pid" 2>/dev/null
-		for _ in $(seq 1 30); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$pid" 2>/dev/null
-	fi
-	rm -f "$pf"
-}
 
 teardown() {
 	[ -f $W/gen.pid ] && stop_gen

@@ -21,23 +21,9 @@
 #include "openflow/flow-text.h"
 #include "openflow/ofp-msgs.h"
 
+#include "bench-io.h"
+
 #define BARRIER_XID 0xba77e7u
-
-static int send_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Reads the whole flow file into one buffer of FLOW_MOD (ADD) messages. */
 static size_t encode_file(const char *path, struct ofpbuf *out)
@@ -134,16 +120,16 @@ int main(int argc, char **argv)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	ofpbuf_init(&msg, 64);
 	ofpmsg_encode_hello(&msg, 0);
-	if (send_all(fd, msg.data, msg.size))
+	if (bench_send_all(fd, msg.data, msg.size))
 		return 1;
 	/* a first barrier: the switch has answered HELLO and is ready */
 	ofpmsg_encode_empty(&msg, OFPT_BARRIER_REQUEST, BARRIER_XID);
-	if (send_all(fd, msg.data, msg.size) || wait_barrier(fd, &errors)) {
+	if (bench_send_all(fd, msg.data, msg.size) || wait_barrier(fd, &errors)) {
 		fprintf(stderr, "ofp-flowmod-blast: no BARRIER_REPLY after HELLO\n");
 		return 1;
 	}
 	t0 = time_ns();
-	if (send_all(fd, flows.data, flows.size) || send_all(fd, msg.data, msg.size) ||
+	if (bench_send_all(fd, flows.data, flows.size) || bench_send_all(fd, msg.data, msg.size) ||
 	    wait_barrier(fd, &errors)) {
 		fprintf(stderr, "ofp-flowmod-blast: the switch closed the connection\n");
 		return 1;

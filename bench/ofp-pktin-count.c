@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-io.h"
+
 #define OFPT_HELLO         0
 #define OFPT_ECHO_REQUEST  2
 #define OFPT_ECHO_REPLY    3
@@ -33,22 +35,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int send_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static int accept_one(int port)
@@ -100,7 +86,7 @@ int main(int argc, char **argv)
 	warm = atof(argv[2]);
 	dur = atof(argv[3]);
 	fd = accept_one(atoi(argv[1]));
-	if (send_all(fd, hello, sizeof(hello))) {
+	if (bench_send_all(fd, hello, sizeof(hello))) {
 		perror("ofp-pktin-count: send");
 		return 1;
 	}
@@ -148,7 +134,7 @@ int main(int argc, char **argv)
 					t_first = now();
 			} else if (m[1] == OFPT_ECHO_REQUEST) {
 				m[1] = OFPT_ECHO_REPLY;
-				if (send_all(fd, m, len))
+				if (bench_send_all(fd, m, len))
 					return 1;
 			}
 			off += len;

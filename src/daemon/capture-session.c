@@ -134,21 +134,14 @@ static void session_set_events(struct capture_session *s)
  * once the END record is out. */
 static void session_flush(struct capture_session *s)
 {
+	int error;
+
 	if (s->fd < 0 || s->dead)
 		return;
-	while (out_pending(s)) {
-		ssize_t n = send(s->fd, s->out + s->out_off, out_pending(s),
-		                 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			session_kill(s, strerror(errno));
-			return;
-		}
-		s->out_off += (size_t)n;
+	error = pbd_watch_send(s->fd, s->out, s->out_len, &s->out_off);
+	if (error) {
+		session_kill(s, strerror(-error));
+		return;
 	}
 	if (s->ending && !out_pending(s)) {
 		session_kill(s, NULL);

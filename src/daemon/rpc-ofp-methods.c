@@ -266,15 +266,22 @@ static const char *opt_string(json_t *params, const char *key, int *code, struct
 	return s;
 }
 
-static json_t *group_change(struct pbd *d, json_t *params, enum ofp_group_mod_command cmd,
-                            int *code, struct errmsg *err)
+/* Parses 'text' as group or meter command 'cmd' and applies it to 'br':
+ * 0, or a negative errno with '*invalid' set if 'text' is wrong (the reason
+ * in 'e'), else ofproto's OpenFlow error in 'oe' and reason in 'e'. */
+typedef int ofp_mod_text_fn(struct ofproto *br, const char *text, int cmd, bool *invalid,
+                            struct ofperr *oe, struct errmsg *e);
+
+/* A group or meter change named 'verb' with its text in params["key"]:
+ * applied, then saved, or everything put back. */
+static json_t *ofp_table_change(struct pbd *d, json_t *params, const char *key, const char *verb,
+                                ofp_mod_text_fn *mod, int cmd, int *code, struct errmsg *err)
 {
-	static const char *const names[] = {"add-group", "mod-group", "del-groups"};
 	struct tables_before before;
-	struct ofp_group_mod gm;
 	struct config_bridge *cb;
 	struct ofperr oe = {0};
 	struct errmsg e = {""};
+	bool invalid = false;
 	struct ofproto *br;
 	const char *text;
 	json_t *result;
@@ -282,25 +289,45 @@ static json_t *group_change(struct pbd *d, json_t *params, enum ofp_group_mod_co
 	int error;
 
 	if (!rpcm_get_bridge(d, params, &cb, &br, code, err) ||
-	    !(text = opt_string(params, "group", code, err)))
+	    !(text = opt_string(params, key, code, err)))
 		return NULL;
-	ofp_group_mod_init(&gm);
-	if (ofp_group_mod_parse(text, cmd, ofproto_port_names(br), &gm, &e)) {
-		ofp_group_mod_uninit(&gm);
-		return rpcm_fail(code, RPC_INVALID_PARAMS, err, "%s", e.msg);
-	}
 	before_take(br, &before);
-	if ((error = ofproto_group_mod(br, &gm, &oe, &e))) {
-		ofp_group_mod_uninit(&gm);
+	if ((error = mod(br, text, cmd, &invalid, &oe, &e))) {
 		before_free(&before);
+		if (invalid)
+			return rpcm_fail(code, RPC_INVALID_PARAMS, err, "%s", e.msg);
 		return ofp_failure(code, err, &oe, &e, error);
 	}
-	ofp_group_mod_uninit(&gm);
-	what = xasprintf("%s %s", names[cmd], text);
+	what = xasprintf("%s %s", verb, text);
 	result = commit_or_restore(d, br, &before, what, code, err);
 	free(what);
 	before_free(&before);
 	return result;
+}
+
+static int group_mod_text(struct ofproto *br, const char *text, int cmd, bool *invalid,
+                          struct ofperr *oe, struct errmsg *e)
+{
+	struct ofp_group_mod gm;
+	int error;
+
+	ofp_group_mod_init(&gm);
+	error = ofp_group_mod_parse(text, (enum ofp_group_mod_command)cmd, ofproto_port_names(br),
+	                            &gm, e);
+	if (error)
+		*invalid = true;
+	else
+		error = ofproto_group_mod(br, &gm, oe, e);
+	ofp_group_mod_uninit(&gm);
+	return error;
+}
+
+static json_t *group_change(struct pbd *d, json_t *params, enum ofp_group_mod_command cmd,
+                            int *code, struct errmsg *err)
+{
+	static const char *const names[] = {"add-group", "mod-group", "del-groups"};
+
+	return ofp_table_change(d, params, "group", names[cmd], group_mod_text, cmd, code, err);
 }
 
 json_t *rpcm_add_group(struct pbd *d, json_t *params, int *code, struct errmsg *err)
@@ -359,37 +386,27 @@ json_t *rpcm_dump_groups(struct pbd *d, json_t *params, int *code, struct errmsg
 	return json_pack("{s:o}", "groups", list);
 }
 
+static int meter_mod_text(struct ofproto *br, const char *text, int cmd, bool *invalid,
+                          struct ofperr *oe, struct errmsg *e)
+{
+	struct ofp_meter_mod mm;
+	int error;
+
+	memset(&mm, 0, sizeof(mm));
+	error = ofp_meter_mod_parse(text, (enum ofp_meter_mod_command)cmd, &mm, e);
+	if (error)
+		*invalid = true;
+	else
+		error = ofproto_meter_mod(br, &mm, oe, e);
+	return error;
+}
+
 static json_t *meter_change(struct pbd *d, json_t *params, enum ofp_meter_mod_command cmd,
                             int *code, struct errmsg *err)
 {
 	static const char *const names[] = {"add-meter", "mod-meter", "del-meters"};
-	struct tables_before before;
-	struct ofp_meter_mod mm;
-	struct config_bridge *cb;
-	struct ofperr oe = {0};
-	struct errmsg e = {""};
-	struct ofproto *br;
-	const char *text;
-	json_t *result;
-	char *what;
-	int error;
 
-	if (!rpcm_get_bridge(d, params, &cb, &br, code, err) ||
-	    !(text = opt_string(params, "meter", code, err)))
-		return NULL;
-	memset(&mm, 0, sizeof(mm));
-	if (ofp_meter_mod_parse(text, cmd, &mm, &e))
-		return rpcm_fail(code, RPC_INVALID_PARAMS, err, "%s", e.msg);
-	before_take(br, &before);
-	if ((error = ofproto_meter_mod(br, &mm, &oe, &e))) {
-		before_free(&before);
-		return ofp_failure(code, err, &oe, &e, error);
-	}
-	what = xasprintf("%s %s", names[cmd], text);
-	result = commit_or_restore(d, br, &before, what, code, err);
-	free(what);
-	before_free(&before);
-	return result;
+	return ofp_table_change(d, params, "meter", names[cmd], meter_mod_text, cmd, code, err);
 }
 
 json_t *rpcm_add_meter(struct pbd *d, json_t *params, int *code, struct errmsg *err)

@@ -301,19 +301,9 @@ static void client_process(struct rpc_client *c)
  * Returns false if the client is gone. */
 static bool client_flush(struct rpc_client *c)
 {
-	while (client_pending(c)) {
-		ssize_t n = send(c->fd, c->out + c->out_off, client_pending(c),
-		                 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			client_destroy(c);
-			return false;
-		}
-		c->out_off += (size_t)n;
+	if (pbd_watch_send(c->fd, c->out, c->out_len, &c->out_off)) {
+		client_destroy(c);
+		return false;
 	}
 	if (c->handoff && !client_pending(c)) {
 		rpc_handoff_fn *fn = c->handoff;

@@ -16,8 +16,8 @@
 struct dp_uqueue {
 	pthread_mutex_t mutex;
 	struct dpif_userspace_packet *ring[DPIF_USERSPACE_QUEUE];
-	uint32_t head; /* oldest */
-	uint32_t count;
+	uint32_t head;     /* oldest */
+	atomic_uint count; /* written under 'mutex'; read without it as a hint */
 	int efd;
 	atomic_bool enabled;
 	atomic_uint_fast64_t dropped;
@@ -35,6 +35,7 @@ struct dp_uqueue *dp_uqueue_create(void)
 	pthread_mutex_init(&q->mutex, NULL);
 	atomic_init(&q->enabled, false);
 	atomic_init(&q->dropped, 0);
+	atomic_init(&q->count, 0);
 	return q;
 }
 
@@ -42,7 +43,7 @@ void dp_uqueue_destroy(struct dp_uqueue *q)
 {
 	if (!q)
 		return;
-	for (uint32_t i = 0; i < q->count; i++)
+	for (uint32_t i = 0; i < atomic_load(&q->count); i++)
 		free(q->ring[(q->head + i) % DPIF_USERSPACE_QUEUE]);
 	close(q->efd);
 	pthread_mutex_destroy(&q->mutex);
@@ -78,13 +79,12 @@ bool dp_uqueue_push(struct dp_uqueue *q, uint64_t cookie, const struct flow *flo
 {
 	struct dpif_userspace_packet *u;
 	bool was_empty, full;
+	uint32_t n;
 
 	if (!atomic_load_explicit(&q->enabled, memory_order_relaxed))
 		return false;
-	pthread_mutex_lock(&q->mutex);
-	full = q->count >= DPIF_USERSPACE_QUEUE;
-	pthread_mutex_unlock(&q->mutex);
-	if (full)
+	/* A full queue drops without taking the lock or copying. */
+	if (atomic_load_explicit(&q->count, memory_order_relaxed) >= DPIF_USERSPACE_QUEUE)
 		goto drop;
 	/* Copy outside the lock; the slot may be gone meanwhile (recheck). */
 	u = malloc(sizeof *u + pkt->len);
@@ -95,15 +95,20 @@ bool dp_uqueue_push(struct dp_uqueue *q, uint64_t cookie, const struct flow *flo
 	u->len = pkt->len;
 	memcpy(u->data, pkt->data, pkt->len);
 	pthread_mutex_lock(&q->mutex);
-	full = q->count >= DPIF_USERSPACE_QUEUE;
-	was_empty = !q->count;
-	if (!full)
-		q->ring[(q->head + q->count++) % DPIF_USERSPACE_QUEUE] = u;
+	n = atomic_load_explicit(&q->count, memory_order_relaxed);
+	full = n >= DPIF_USERSPACE_QUEUE;
+	was_empty = !n;
+	if (!full) {
+		q->ring[(q->head + n) % DPIF_USERSPACE_QUEUE] = u;
+		atomic_store_explicit(&q->count, n + 1, memory_order_relaxed);
+	}
 	pthread_mutex_unlock(&q->mutex);
 	if (full) {
 		free(u);
 		goto drop;
 	}
+	/* Only the first packet of a burst wakes the consumer: the descriptor
+	 * stays readable until dp_uqueue_recv() empties the queue. */
 	if (was_empty)
 		dp_uqueue_kick(q);
 	return true;
@@ -112,23 +117,34 @@ drop:
 	return false;
 }
 
+/* The eventfd is cleared only once the queue is seen empty (one read per
+ * burst, not per call); a push that raced with the clear finds the queue
+ * empty and kicks again, or is seen by the recheck below. */
 size_t dp_uqueue_recv(struct dp_uqueue *q, struct dpif_userspace_packet **pkts, size_t max)
 {
 	uint64_t v;
+	uint32_t left;
 	size_t n = 0;
-	bool more;
 
-	if (read(q->efd, &v, sizeof v) < 0 && errno != EAGAIN)
-		abort();
 	pthread_mutex_lock(&q->mutex);
-	while (n < max && q->count) {
+	left = atomic_load_explicit(&q->count, memory_order_relaxed);
+	while (n < max && left) {
 		pkts[n++] = q->ring[q->head];
 		q->head = (q->head + 1) % DPIF_USERSPACE_QUEUE;
-		q->count--;
+		left--;
 	}
-	more = q->count > 0;
+	atomic_store_explicit(&q->count, left, memory_order_relaxed);
 	pthread_mutex_unlock(&q->mutex);
-	if (more)
+	if (left)
+		return n; /* still readable: nothing cleared it */
+	if (read(q->efd, &v, sizeof v) < 0 && errno != EAGAIN)
+		abort();
+	/* A push between the unlock and the read may have had its kick
+	 * consumed: make the descriptor readable again for it. */
+	pthread_mutex_lock(&q->mutex);
+	left = atomic_load_explicit(&q->count, memory_order_relaxed);
+	pthread_mutex_unlock(&q->mutex);
+	if (left)
 		dp_uqueue_kick(q);
 	return n;
 }

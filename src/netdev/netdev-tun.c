@@ -173,9 +173,7 @@ static int tun_construct(struct netdev *dev, const struct netdev_args *args, uns
 		                   dev->name, strerror(errno));
 		goto out;
 	}
-	error = nl_link_get(dev->name, &info);
-	if (!error && !(info.flags & IFF_UP))
-		error = nl_link_set_up(info.ifindex);
+	error = nl_link_bring_up(dev->name, &info);
 	if (error) {
 		errmsg_set(err, error, "port %s: cannot bring device up: %s", dev->name,
 		           strerror(-error));

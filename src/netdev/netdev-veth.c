@@ -117,9 +117,7 @@ static int veth_peer_setup(const char *port, const char *peer, int nsfd, struct 
 			return errmsg_set(err, error, "port %s: cannot enter netns of %s: %s", port,
 			                  peer, strerror(-error));
 	}
-	error = nl_link_get(peer, &info);
-	if (!error && !(info.flags & IFF_UP))
-		error = nl_link_set_up(info.ifindex);
+	error = nl_link_bring_up(peer, &info);
 	if (error) {
 		errmsg_set(err, error, "port %s: cannot bring peer %s up: %s", port, peer,
 		           strerror(-error));

@@ -19,14 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Fixed so that buffers are not VLAs (MNL_SOCKET_BUFFER_SIZE is not constant). */
-#define NL_BUF_SIZE 8192
+/* NL_BUF_SIZE is fixed so that buffers are not VLAs (MNL_SOCKET_BUFFER_SIZE
+ * is not constant). */
 
-/* Sends 'nlh' (which must ask for an ACK) and processes replies with 'cb'
- * until the ACK or an error arrives. */
-static int nl_transact(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+int nl_transact(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	static unsigned int seq_counter;
+	static _Atomic unsigned int seq_counter;
 	char buf[NL_BUF_SIZE];
 	struct mnl_socket *nl;
 	unsigned int portid;
@@ -55,6 +53,7 @@ static int nl_transact(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 			error = -errno;
 			break;
 		}
+		errno = 0;
 		ret = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, cb, data);
 		if (ret < 0) {
 			error = errno ? -errno : -EPROTO;
@@ -146,6 +145,15 @@ int nl_link_set_up(int ifindex)
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
 	return nl_transact(nlh, NULL, NULL);
+}
+
+int nl_link_bring_up(const char *name, struct nl_link_info *info)
+{
+	int error = nl_link_get(name, info);
+
+	if (!error && !(info->flags & IFF_UP))
+		error = nl_link_set_up(info->ifindex);
+	return error;
 }
 
 int nl_link_set_admin(int ifindex, bool up)

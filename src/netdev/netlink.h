@@ -1,16 +1,29 @@
 /* netlink.h - rtnetlink helpers (libmnl) for the netdev providers: query a
  * link, bring it up, create a veth pair, delete a link, and install/remove the
- * tc ingress drop that keeps the host's own stack off a switch port.
+ * tc ingress drop that keeps the host's own stack off a switch port; and the
+ * request/ACK plumbing (nl_transact) that route.c shares.
  *
  * Internal to src/netdev.  Each call opens its own NETLINK_ROUTE socket in the
  * calling thread's network namespace, so callers may switch namespaces with
- * setns() around a call.  Control thread only.  All return 0 or a negative
+ * setns() around a call.  Control thread only (but nl_transact).  All return 0 or a negative
  * errno (the kernel's answer, e.g. -EEXIST, -ENODEV). */
 #ifndef PB_NETDEV_NETLINK_H
 #define PB_NETDEV_NETLINK_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+struct nlmsghdr;
+
+/* Size of a request or reply buffer. */
+#define NL_BUF_SIZE 8192
+
+/* Sends 'nlh' (in a buffer of NL_BUF_SIZE bytes, built with libmnl; the
+ * request and ACK flags and the sequence number are set here) on a socket of
+ * its own and runs 'cb' (a libmnl mnl_cb_t) on the replies until the ACK or
+ * an error arrives.  Any thread. */
+int nl_transact(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *nlh, void *data),
+                void *data);
 
 /* What RTM_GETLINK says about one device. */
 struct nl_link_info {
@@ -26,6 +39,9 @@ int nl_link_get(const char *name, struct nl_link_info *info);
 
 /* Sets IFF_UP on the device with 'ifindex'. */
 int nl_link_set_up(int ifindex);
+/* Looks up the device called 'name' (into 'info') and sets IFF_UP on it if
+ * it is down. */
+int nl_link_bring_up(const char *name, struct nl_link_info *info);
 /* Sets (up) or clears IFF_UP on the device with 'ifindex'. */
 int nl_link_set_admin(int ifindex, bool up);
 

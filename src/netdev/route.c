@@ -9,57 +9,9 @@
 #include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "lib/csum.h"
 #include "netdev/netlink.h"
-
-#define ROUTE_NL_BUF 8192
-
-/* Sends 'nlh' (with an ACK requested) and runs 'cb' on the replies. */
-static int route_transact(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	static _Atomic unsigned int seq_counter;
-	char buf[ROUTE_NL_BUF];
-	struct mnl_socket *nl;
-	unsigned int portid;
-	int error = 0;
-
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		error = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = (unsigned int)time(NULL) + ++seq_counter;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		error = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof buf);
-		int ret;
-
-		if (n < 0) {
-			error = -errno;
-			break;
-		}
-		errno = 0;
-		ret = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, cb, data);
-		if (ret < 0) {
-			error = errno ? -errno : -EPROTO;
-			break;
-		}
-		if (ret == MNL_CB_STOP)
-			break;
-	}
-out:
-	mnl_socket_close(nl);
-	return error;
-}
 
 struct route_reply {
 	struct route_info *info;
@@ -118,7 +70,7 @@ static int route_msg_cb(const struct nlmsghdr *nlh, void *data)
 
 int route_lookup(uint32_t dst, struct route_info *info)
 {
-	char buf[ROUTE_NL_BUF];
+	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct route_reply r = {.info = info};
 	struct rtmsg *rtm;
@@ -132,7 +84,7 @@ int route_lookup(uint32_t dst, struct route_info *info)
 	rtm->rtm_dst_len = 32;
 	pb_put_be32(addr, dst);
 	mnl_attr_put(nlh, RTA_DST, 4, addr);
-	error = route_transact(nlh, route_msg_cb, &r);
+	error = nl_transact(nlh, route_msg_cb, &r);
 	if (error)
 		return error == -ENETUNREACH || error == -EHOSTUNREACH ? -ENETUNREACH : error;
 	if (!r.found || !info->ifindex || (r.type != RTN_UNICAST && r.type != RTN_LOCAL))
@@ -180,7 +132,7 @@ static int neigh_msg_cb(const struct nlmsghdr *nlh, void *data)
 
 int neigh_lookup(int ifindex, uint32_t ip, uint8_t mac[6])
 {
-	char buf[ROUTE_NL_BUF];
+	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct neigh_reply r = {.mac = mac};
 	struct ndmsg *ndm;
@@ -193,7 +145,7 @@ int neigh_lookup(int ifindex, uint32_t ip, uint8_t mac[6])
 	ndm->ndm_ifindex = ifindex;
 	pb_put_be32(addr, ip);
 	mnl_attr_put(nlh, NDA_DST, 4, addr);
-	error = route_transact(nlh, neigh_msg_cb, &r);
+	error = nl_transact(nlh, neigh_msg_cb, &r);
 	if (error)
 		return error;
 	return r.found ? 0 : -ENOENT;

@@ -434,6 +434,21 @@ bool connmgr_take_dirty(struct connmgr *cm)
 
 /* ---- asynchronous messages --------------------------------------------- */
 
+void connmgr_cork(struct connmgr *cm, bool cork)
+{
+	struct ofconn **lists[2] = {cm->ctrls, cm->svcs};
+	size_t ns[2] = {cm->n_ctrls, cm->n_svcs};
+
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; i < ns[l]; i++) {
+			if (cork)
+				ofconn_cork(lists[l][i]);
+			else
+				ofconn_uncork(lists[l][i]);
+		}
+	}
+}
+
 /* Sends the message built in 'b' to every UP connection that wants (kind,
  * reason); 'pin' (PACKET_IN only) is re-encoded per connection when the
  * length to send differs. */

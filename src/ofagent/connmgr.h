@@ -52,6 +52,11 @@ void connmgr_defer_end(struct connmgr *cm);
 void connmgr_mark_dirty(struct connmgr *cm);
 bool connmgr_take_dirty(struct connmgr *cm);
 
+/* Corks (true) or uncorks every connection (ofconn_cork()): around a
+ * burst of asynchronous messages.  No connection may be added or freed in
+ * between. */
+void connmgr_cork(struct connmgr *cm, bool cork);
+
 /* Asynchronous messages, to every connection that wants them. */
 void connmgr_send_packet_in(struct connmgr *cm, const struct ofproto_packet_in *pin);
 void connmgr_send_flow_removed(struct connmgr *cm, const struct ofproto_flow_removed *fr);

@@ -15,6 +15,15 @@
  * calls ofagent_run() when it is readable.  The agent installs the
  * switch's event callbacks (ofswitch_set_event_ops()).
  *
+ * Latency and batching: the PACKET_INs (and other asynchronous messages)
+ * of one ofswitch_events_run() burst are written with one writev per
+ * connection.  After a connection's I/O, ofagent_run() keeps polling its
+ * set for up to OFAGENT_BUSY_POLL_USEC (yielding the CPU in between, at
+ * most OFAGENT_BUSY_POLL_MAX_USEC in all) before returning: a client that
+ * waits for each reply (ovs-ofctl add-flows: FLOW_MOD + BARRIER per rule)
+ * sends its next request within that time, and finding it awake saves the
+ * wake-up of an idle CPU, which costs more than the request itself.
+ *
  * Threads: control thread only.  Bridges are identified by their ofproto:
  * call ofagent_bridge_add() after creating a bridge and
  * ofagent_bridge_del() before deleting it. */
@@ -36,6 +45,9 @@ struct ofagent;
 #define OFAGENT_MAX_SERVICE_CONNS 64
 /* Most controllers and listeners per bridge. */
 #define OFAGENT_MAX_TARGETS 16
+/* ofagent_run(): polling after a connection's I/O (see above). */
+#define OFAGENT_BUSY_POLL_USEC     50u
+#define OFAGENT_BUSY_POLL_MAX_USEC 2000u
 
 /* 0 or -errno with 'err'. */
 int ofagent_create(struct ofswitch *sw, struct ofagent **out, struct errmsg *err);

@@ -51,6 +51,7 @@ struct ofconn {
 	int fd, epfd;
 	uint32_t ep_events;
 	bool in_io;
+	bool corked;    /* ofconn_cork(): sends queue, ofconn_uncork() writes */
 	bool rx_paused; /* tx over the soft limit: requests wait */
 	const struct ofconn_ops *ops;
 	void *aux, *owner;
@@ -259,7 +260,7 @@ static void send_raw(struct ofconn *c, struct ofpbuf *b)
 	if (c->fd < 0)
 		return;
 	tx_append(c, b->data, b->size);
-	if (!c->in_io) {
+	if (!c->in_io && !c->corked) {
 		flush(c);
 		update_events(c);
 	}
@@ -279,13 +280,27 @@ int ofconn_send(struct ofconn *c, struct ofpbuf *msg, bool async)
 		if (c->tx_bytes > OFCONN_TX_HARD_LIMIT)
 			fail(c, "more than %u MiB waiting to be sent: the peer does not read",
 			     OFCONN_TX_HARD_LIMIT >> 20);
-		else if (!c->in_io) {
+		else if (!c->in_io && !c->corked) {
 			flush(c);
 			update_events(c);
 		}
 	}
 	ofpbuf_uninit(msg);
 	return error;
+}
+
+void ofconn_cork(struct ofconn *c)
+{
+	c->corked = true;
+}
+
+void ofconn_uncork(struct ofconn *c)
+{
+	c->corked = false;
+	if (c->fd >= 0 && !c->in_io && c->tx_bytes) {
+		flush(c);
+		update_events(c);
+	}
 }
 
 static void send_error_data(struct ofconn *c, uint32_t xid, uint16_t type, uint16_t code,

@@ -114,6 +114,11 @@ void ofconn_run(struct ofconn *c, uint64_t now_ms);
  * messages are dropped (-ENOBUFS) while the queue is over the soft limit.
  * Messages to a connection that is not UP are dropped (-ENOTCONN). */
 int ofconn_send(struct ofconn *c, struct ofpbuf *msg, bool async);
+/* Between ofconn_cork() and ofconn_uncork() sends only queue; uncork
+ * writes what was queued with as few system calls as the socket allows
+ * (a burst of PACKET_INs: one writev instead of one per message). */
+void ofconn_cork(struct ofconn *c);
+void ofconn_uncork(struct ofconn *c);
 /* Queues an ERROR of (type, code) about 'req' (its xid and first 64
  * bytes). */
 void ofconn_send_error(struct ofconn *c, const uint8_t *req, size_t req_len, uint16_t type,

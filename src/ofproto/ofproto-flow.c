@@ -464,10 +464,29 @@ int ofproto_flow_mod(struct ofproto *br, enum flow_text_cmd cmd, bool strict,
 	return error;
 }
 
-size_t ofproto_remove_rules_using(struct ofproto *br, uint32_t group_id, uint32_t meter_id,
-                                  uint8_t reason)
+/* Whether rule 'r' uses group 'group_id' (OFPG_ANY: none) or meter
+ * 'meter_id' (0: none). */
+static bool rule_uses(const struct rule *r, uint32_t group_id, uint32_t meter_id)
 {
-	size_t n_removed = 0;
+	const struct ofpact *a;
+
+	if (group_id != OFPG_ANY && ofpacts_output_to_group(r->ofpacts, r->ofpacts_len, group_id))
+		return true;
+	if (meter_id) {
+		OFPACT_FOR_EACH(a, r->ofpacts, r->ofpacts_len)
+		if (a->type == OFPACT_METER &&
+		    ((const struct ofpact_meter *)(const void *)a)->meter_id == meter_id)
+			return true;
+	}
+	return false;
+}
+
+/* Counts the rules that use the group or meter, and removes them with
+ * FLOW_REMOVED 'reason' if 'remove' (mutex held). */
+static size_t rules_using(struct ofproto *br, uint32_t group_id, uint32_t meter_id, bool remove,
+                          uint8_t reason)
+{
+	size_t n_hit = 0;
 
 	if (!br->n_ref_rules)
 		return 0;
@@ -480,27 +499,27 @@ size_t ofproto_remove_rules_using(struct ofproto *br, uint32_t group_id, uint32_
 		classifier_collect(&br->tables[t], NULL, NULL, &crs, &n);
 		for (size_t i = 0; i < n; i++) {
 			struct rule *r = crs[i]->data;
-			bool hit = false;
 
-			if (group_id != OFPG_ANY)
-				hit = ofpacts_output_to_group(r->ofpacts, r->ofpacts_len, group_id);
-			if (!hit && meter_id) {
-				const struct ofpact *a;
-
-				OFPACT_FOR_EACH(a, r->ofpacts, r->ofpacts_len)
-				if (a->type == OFPACT_METER &&
-				    ((const struct ofpact_meter *)(const void *)a)->meter_id ==
-				            meter_id)
-					hit = true;
-			}
-			if (hit) {
-				rule_remove_notify(br, r, reason);
-				n_removed++;
+			if (rule_uses(r, group_id, meter_id)) {
+				if (remove)
+					rule_remove_notify(br, r, reason);
+				n_hit++;
 			}
 		}
 		free(crs);
 	}
-	return n_removed;
+	return n_hit;
+}
+
+size_t ofproto_remove_rules_using(struct ofproto *br, uint32_t group_id, uint32_t meter_id,
+                                  uint8_t reason)
+{
+	return rules_using(br, group_id, meter_id, true, reason);
+}
+
+size_t ofproto_count_rules_using(struct ofproto *br, uint32_t group_id, uint32_t meter_id)
+{
+	return rules_using(br, group_id, meter_id, false, 0);
 }
 
 size_t ofproto_expire_rules(struct ofproto *br, uint64_t now)

@@ -41,25 +41,15 @@ void ofgroup_unref(struct ofgroup *g)
 	}
 }
 
+static uint32_t group_id_at(const void *vec, size_t i)
+{
+	return ((struct ofgroup *const *)vec)[i]->id;
+}
+
 /* Index of group 'id' in br->groups, or where it would go. */
 static size_t group_pos(const struct ofproto *br, uint32_t id, bool *found)
 {
-	size_t lo = 0, hi = br->n_groups;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (br->groups[mid]->id == id) {
-			*found = true;
-			return mid;
-		}
-		if (br->groups[mid]->id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
+	return ofproto_id_pos(br->groups, br->n_groups, group_id_at, id, found);
 }
 
 struct ofgroup *ofproto_group_find(const struct ofproto *br, uint32_t id)
@@ -150,29 +140,6 @@ static int group_check_chain(const struct ofproto *br, const struct ofp_group_mo
 	return 0;
 }
 
-/* Counts the rules that already use group 'g' (rules may name a group
- * before it exists through the text interface). */
-static void group_count_rules(struct ofproto *br, struct ofgroup *g)
-{
-	if (!br->n_ref_rules)
-		return;
-	for (size_t t = 0; t < OFPROTO_N_TABLES; t++) {
-		struct cls_rule **crs;
-		size_t n;
-
-		if (classifier_is_empty(&br->tables[t]))
-			continue;
-		classifier_collect(&br->tables[t], NULL, NULL, &crs, &n);
-		for (size_t i = 0; i < n; i++) {
-			const struct rule *r = crs[i]->data;
-
-			if (ofpacts_output_to_group(r->ofpacts, r->ofpacts_len, g->id))
-				g->n_rules++;
-		}
-		free(crs);
-	}
-}
-
 static int group_add(struct ofproto *br, struct ofp_group_mod *gm, struct ofperr *oe,
                      struct errmsg *err)
 {
@@ -206,15 +173,12 @@ static int group_add(struct ofproto *br, struct ofp_group_mod *gm, struct ofperr
 	gm->n_buckets = 0;
 	g->created_ms = time_msec();
 	atomic_init(&g->refcnt, 1);
-	if (br->n_groups == br->alloc_groups) {
-		br->alloc_groups = br->alloc_groups ? 2 * br->alloc_groups : 8;
-		br->groups = xrealloc(br->groups, br->alloc_groups * sizeof *br->groups);
-	}
-	memmove(&br->groups[pos + 1], &br->groups[pos], (br->n_groups - pos) * sizeof *br->groups);
+	br->groups = ofproto_vec_insert(br->groups, &br->n_groups, &br->alloc_groups, pos,
+	                                sizeof *br->groups);
 	br->groups[pos] = g;
-	br->n_groups++;
 	group_count_chain(br, g->buckets, g->n_buckets, +1);
-	group_count_rules(br, g);
+	/* rules may name a group before it exists through the text interface */
+	g->n_rules += (uint32_t)ofproto_count_rules_using(br, g->id, 0);
 	return 0;
 }
 
@@ -257,9 +221,7 @@ static void group_remove(struct ofproto *br, size_t pos)
 	if (g->n_rules)
 		ofproto_remove_rules_using(br, g->id, 0, OFPROTO_FR_GROUP_DELETE);
 	group_count_chain(br, g->buckets, g->n_buckets, -1);
-	memmove(&br->groups[pos], &br->groups[pos + 1],
-	        (br->n_groups - pos - 1) * sizeof *br->groups);
-	br->n_groups--;
+	ofproto_vec_remove(br->groups, &br->n_groups, pos, sizeof *br->groups);
 	g->removed = true;
 	ofgroup_unref(g);
 }

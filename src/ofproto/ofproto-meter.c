@@ -10,25 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint32_t meter_id_at(const void *vec, size_t i)
+{
+	return ((struct ofmeter *const *)vec)[i]->id;
+}
+
 /* Index of meter 'id' in br->meters, or where it would go. */
 static size_t meter_pos(const struct ofproto *br, uint32_t id, bool *found)
 {
-	size_t lo = 0, hi = br->n_meters;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (br->meters[mid]->id == id) {
-			*found = true;
-			return mid;
-		}
-		if (br->meters[mid]->id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
+	return ofproto_id_pos(br->meters, br->n_meters, meter_id_at, id, found);
 }
 
 struct ofmeter *ofproto_meter_find(const struct ofproto *br, uint32_t id)
@@ -77,32 +67,6 @@ static void meter_to_dpif(const struct ofp_meter_mod *mm, struct dpif_meter_conf
 	}
 }
 
-/* Counts the rules that already use meter 'm' (text interface rules may
- * name it before it exists). */
-static void meter_count_rules(struct ofproto *br, struct ofmeter *m)
-{
-	if (!br->n_ref_rules)
-		return;
-	for (size_t t = 0; t < OFPROTO_N_TABLES; t++) {
-		struct cls_rule **crs;
-		size_t n;
-
-		if (classifier_is_empty(&br->tables[t]))
-			continue;
-		classifier_collect(&br->tables[t], NULL, NULL, &crs, &n);
-		for (size_t i = 0; i < n; i++) {
-			const struct rule *r = crs[i]->data;
-			const struct ofpact *a;
-
-			OFPACT_FOR_EACH(a, r->ofpacts, r->ofpacts_len)
-			if (a->type == OFPACT_METER &&
-			    ((const struct ofpact_meter *)(const void *)a)->meter_id == m->id)
-				m->n_rules++;
-		}
-		free(crs);
-	}
-}
-
 static int meter_add(struct ofproto *br, const struct ofp_meter_mod *mm, struct ofperr *oe,
                      struct errmsg *err)
 {
@@ -134,14 +98,11 @@ static int meter_add(struct ofproto *br, const struct ofp_meter_mod *mm, struct 
 	m->config.command = OFPMC_ADD;
 	m->dp_id = (uint32_t)dp_id;
 	m->created_ms = time_msec();
-	if (br->n_meters == br->alloc_meters) {
-		br->alloc_meters = br->alloc_meters ? 2 * br->alloc_meters : 8;
-		br->meters = xrealloc(br->meters, br->alloc_meters * sizeof *br->meters);
-	}
-	memmove(&br->meters[pos + 1], &br->meters[pos], (br->n_meters - pos) * sizeof *br->meters);
+	br->meters = ofproto_vec_insert(br->meters, &br->n_meters, &br->alloc_meters, pos,
+	                                sizeof *br->meters);
 	br->meters[pos] = m;
-	br->n_meters++;
-	meter_count_rules(br, m);
+	/* text interface rules may name a meter before it exists */
+	m->n_rules += (uint32_t)ofproto_count_rules_using(br, OFPG_ANY, m->id);
 	return 0;
 }
 
@@ -174,9 +135,7 @@ static void meter_remove(struct ofproto *br, size_t pos)
 
 	if (m->n_rules)
 		ofproto_remove_rules_using(br, OFPG_ANY, m->id, OFPROTO_FR_METER_DELETE);
-	memmove(&br->meters[pos], &br->meters[pos + 1],
-	        (br->n_meters - pos - 1) * sizeof *br->meters);
-	br->n_meters--;
+	ofproto_vec_remove(br->meters, &br->n_meters, pos, sizeof *br->meters);
 	dpif_meter_del(br->sw->dpif, m->dp_id);
 	dp_meter_id_free(br->sw, m->dp_id);
 	free(m);

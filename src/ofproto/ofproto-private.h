@@ -21,6 +21,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 #include "dpif/dpif.h"
@@ -229,6 +230,54 @@ struct ofmeter {
 struct ofmeter *ofproto_meter_find(const struct ofproto *br, uint32_t id);
 void ofproto_meters_destroy(struct ofproto *br);
 
+/* ---- vectors of pointers ordered by id (br->groups, br->meters) ---- */
+
+/* Index of 'id' among the 'n' ascending ids that 'id_at' reads from
+ * 'vec', or where it would be inserted; '*found' says which. */
+static inline size_t ofproto_id_pos(const void *vec, size_t n,
+                                    uint32_t (*id_at)(const void *vec, size_t i), uint32_t id,
+                                    bool *found)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		uint32_t mid_id = id_at(vec, mid);
+
+		if (mid_id == id) {
+			*found = true;
+			return mid;
+		}
+		if (mid_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+/* Opens slot 'pos' in 'vec', a vector of '*n' elements of 'elem' bytes
+ * with room for '*alloc' (grown as needed), and counts it in '*n'.
+ * Returns the vector, maybe moved: the caller fills the slot. */
+static inline void *ofproto_vec_insert(void *vec, size_t *n, size_t *alloc, size_t pos, size_t elem)
+{
+	if (*n == *alloc) {
+		*alloc = *alloc ? 2 * *alloc : 8;
+		vec = xrealloc(vec, *alloc * elem);
+	}
+	memmove((char *)vec + (pos + 1) * elem, (char *)vec + pos * elem, (*n - pos) * elem);
+	(*n)++;
+	return vec;
+}
+
+/* Closes slot 'pos' of 'vec' ('*n' elements of 'elem' bytes). */
+static inline void ofproto_vec_remove(void *vec, size_t *n, size_t pos, size_t elem)
+{
+	memmove((char *)vec + pos * elem, (char *)vec + (pos + 1) * elem, (*n - pos - 1) * elem);
+	(*n)--;
+}
+
 /* ---- rules' references (ofproto-flow.c) ---- */
 
 /* Adds 'delta' (+1/-1) to the n_rules of every group and meter that
@@ -239,6 +288,9 @@ bool ofproto_count_refs(struct ofproto *br, const struct ofpact *ofpacts, size_t
  * Returns how many. */
 size_t ofproto_remove_rules_using(struct ofproto *br, uint32_t group_id, uint32_t meter_id,
                                   uint8_t reason);
+/* How many rules use group 'group_id' or meter 'meter_id' (the same
+ * test; mutex held). */
+size_t ofproto_count_rules_using(struct ofproto *br, uint32_t group_id, uint32_t meter_id);
 
 /* ---- events (ofproto-events.c) ---- */
 

@@ -4,7 +4,6 @@
  * action set, and every action except NORMAL (normal.c). */
 #include "ofproto/xlate.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,22 +119,6 @@ static uint16_t *consult_outer_tci(struct xlate_ctx *ctx, uint16_t also)
 	return f->vlan_tci & VLAN_CFI ? &f->vlan_tci : NULL;
 }
 
-static void trace_line(struct xlate_ctx *ctx, const char *fmt, ...) PB_PRINTF(2, 3);
-
-static void trace_line(struct xlate_ctx *ctx, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	if (!ctx->trace)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	strbuf_puts(ctx->trace, buf);
-	strbuf_putc(ctx->trace, '\n');
-}
-
 /* Before an output to a tunnel port: passes the tunnel fields the port
  * takes from the flow (key=flow, remote_ip=flow, the Geneve option) as
  * explicit metadata sets, since cached actions run without the flow, and
@@ -170,26 +153,26 @@ static void xlate_tunnel_md(struct xlate_ctx *ctx, const struct of_port *p)
 		dp_actions_put_set_int(acts, DP_FIELD_TUN_GNV_DATA, fl->tun_gnv_data, UINT64_MAX);
 	}
 	xlate_consult(ctx, &b);
-	trace_line(ctx,
-	           "        -> tunnel port %s: tun_id=0x%llx tun_dst=%u.%u.%u.%u from the flow",
-	           p->name, (unsigned long long)fl->tun_id, fl->tun_dst >> 24,
-	           (fl->tun_dst >> 16) & 0xff, (fl->tun_dst >> 8) & 0xff, fl->tun_dst & 0xff);
+	xlate_trace(ctx,
+	            "        -> tunnel port %s: tun_id=0x%llx tun_dst=%u.%u.%u.%u from the flow",
+	            p->name, (unsigned long long)fl->tun_id, fl->tun_dst >> 24,
+	            (fl->tun_dst >> 16) & 0xff, (fl->tun_dst >> 8) & 0xff, fl->tun_dst & 0xff);
 }
 
 void xlate_output_port(struct xlate_ctx *ctx, const struct of_port *p, bool in_ok)
 {
 	if (p == ctx->in && !in_ok) {
-		trace_line(ctx, "        -> port %s is the ingress port: skipped", p->name);
+		xlate_trace(ctx, "        -> port %s is the ingress port: skipped", p->name);
 		return;
 	}
 	if (p->config & OFPPC_NO_FWD) {
-		trace_line(ctx, "        -> port %s is no_fwd: skipped", p->name);
+		xlate_trace(ctx, "        -> port %s is no_fwd: skipped", p->name);
 		return;
 	}
 	xlate_tunnel_md(ctx, p);
 	dp_actions_put_output(ctx->xo->actions, p->dp_port);
-	trace_line(ctx, "        -> output to port %s (ofport %u, datapath port %u)", p->name,
-	           p->ofport, p->dp_port);
+	xlate_trace(ctx, "        -> output to port %s (ofport %u, datapath port %u)", p->name,
+	            p->ofport, p->dp_port);
 	mirror_xlate_output(ctx, p);
 }
 
@@ -209,8 +192,8 @@ static void xlate_controller(struct xlate_ctx *ctx, uint16_t max_len)
 	uint64_t cookie;
 
 	if (ctx->in && (ctx->in->config & OFPPC_NO_PACKET_IN)) {
-		trace_line(ctx, "        -> to the controller: port %s is no_packet_in: skipped",
-		           ctx->in->name);
+		xlate_trace(ctx, "        -> to the controller: port %s is no_packet_in: skipped",
+		            ctx->in->name);
 		return;
 	}
 	memset(&d, 0, sizeof d);
@@ -226,8 +209,8 @@ static void xlate_controller(struct xlate_ctx *ctx, uint16_t max_len)
 	memcpy(d.regs, ctx->flow.regs, sizeof d.regs);
 	cookie = ofswitch_ctl_intern(ctx->br->sw, &d);
 	dp_actions_put_userspace(ctx->xo->actions, cookie);
-	trace_line(ctx, "        -> to the controller (%s, max_len %u)",
-	           d.reason == OFPROTO_PIN_NO_MATCH ? "no_match" : "action", max_len);
+	xlate_trace(ctx, "        -> to the controller (%s, max_len %u)",
+	            d.reason == OFPROTO_PIN_NO_MATCH ? "no_match" : "action", max_len);
 }
 
 static void xlate_output(struct xlate_ctx *ctx, const struct ofpact_output *o)
@@ -251,10 +234,10 @@ static void xlate_output(struct xlate_ctx *ctx, const struct ofpact_output *o)
 		break;
 	case OFPP_TABLE:
 		if (!ctx->packet_out) {
-			trace_line(ctx, "        -> TABLE outside a packet-out: dropped");
+			xlate_trace(ctx, "        -> TABLE outside a packet-out: dropped");
 			break;
 		}
-		trace_line(ctx, "        -> TABLE: the tables from table 0");
+		xlate_trace(ctx, "        -> TABLE: the tables from table 0");
 		{
 			size_t ofs = dp_actions_start_clone(ctx->xo->actions);
 			struct xlate_ctx saved = *ctx;
@@ -262,18 +245,18 @@ static void xlate_output(struct xlate_ctx *ctx, const struct ofpact_output *o)
 			xlate_flow(ctx->br, &ctx->flow, ctx->learn, ctx->trace, ctx->xo);
 			*ctx = saved;
 			if (!dp_actions_end_clone(ctx->xo->actions, ofs))
-				trace_line(ctx, "        -> too many actions: dropped");
+				xlate_trace(ctx, "        -> too many actions: dropped");
 		}
 		break;
 	case OFPP_LOCAL:
-		trace_line(ctx, "        -> LOCAL: the bridge has no local port: dropped");
+		xlate_trace(ctx, "        -> LOCAL: the bridge has no local port: dropped");
 		break;
 	default:
 		p = o->port <= OFPP_MAX ? ofproto_port_by_ofport(ctx->br, o->port) : NULL;
 		if (p)
 			xlate_output_port(ctx, p, false);
 		else
-			trace_line(ctx, "        -> no port %u on this bridge: dropped", o->port);
+			xlate_trace(ctx, "        -> no port %u on this bridge: dropped", o->port);
 		break;
 	}
 }
@@ -396,7 +379,7 @@ static void xlate_set_vlan_bits(struct xlate_ctx *ctx, uint16_t value, uint16_t 
 
 	mask &= VLAN_VID_BITS | VLAN_PCP_MASK;
 	if (!tci) {
-		trace_line(ctx, "        -> no VLAN tag: nothing to set");
+		xlate_trace(ctx, "        -> no VLAN tag: nothing to set");
 		return;
 	}
 	*tci = (uint16_t)((*tci & ~mask) | (value & mask));
@@ -567,7 +550,7 @@ static void xlate_set_field(struct xlate_ctx *ctx, const struct ofpact_set_field
 		break;
 	}
 	if (!xlate_has_field(ctx, mf)) {
-		trace_line(ctx, "        -> the packet has no %s: skipped", mf->name);
+		xlate_trace(ctx, "        -> the packet has no %s: skipped", mf->name);
 		return;
 	}
 	v6 = ctx->flow.dl_type == ETH_TYPE_IPV6; /* consulted by IP fields' check */
@@ -613,7 +596,7 @@ static void xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
 	if (ctx->trace) {
 		char *s = ofpacts_to_string(a, a->len, &ctx->br->names);
 
-		trace_line(ctx, "    %s", s);
+		xlate_trace(ctx, "    %s", s);
 		free(s);
 	}
 	switch ((enum ofpact_type)a->type) {
@@ -661,7 +644,7 @@ static void xlate_action(struct xlate_ctx *ctx, const struct ofpact *a)
 	case OFPACT_POP_VLAN:
 		tci = consult_outer_tci(ctx, 0);
 		if (!tci) {
-			trace_line(ctx, "        -> no VLAN tag: nothing to pop");
+			xlate_trace(ctx, "        -> no VLAN tag: nothing to pop");
 			break;
 		}
 		dp_actions_put_pop_vlan(ctx->xo->actions);
@@ -719,10 +702,10 @@ static void xlate_meter(struct xlate_ctx *ctx, uint32_t id)
 	const struct ofmeter *m = ofproto_meter_find(ctx->br, id);
 
 	if (!m) {
-		trace_line(ctx, "    meter:%u: no such meter: ignored", id);
+		xlate_trace(ctx, "    meter:%u: no such meter: ignored", id);
 		return;
 	}
-	trace_line(ctx, "    meter:%u (datapath meter %u)", id, m->dp_id);
+	xlate_trace(ctx, "    meter:%u (datapath meter %u)", id, m->dp_id);
 	dp_actions_put_meter(ctx->xo->actions, m->dp_id);
 }
 
@@ -731,12 +714,12 @@ static void xlate_meter(struct xlate_ctx *ctx, uint32_t id)
 static bool xlate_ahead_of_tables(struct xlate_ctx *ctx)
 {
 	if (ctx->br->fail_open) {
-		trace_line(ctx, "fail mode standalone, no controller connected: NORMAL");
+		xlate_trace(ctx, "fail mode standalone, no controller connected: NORMAL");
 		xlate_normal(ctx);
 		return true;
 	}
 	if (ctx->in && (ctx->in->config & OFPPC_NO_RECV)) {
-		trace_line(ctx, "port %s is no_recv: drop", ctx->in->name);
+		xlate_trace(ctx, "port %s is no_recv: drop", ctx->in->name);
 		return true;
 	}
 	return false;
@@ -803,7 +786,7 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 		ctx.table_id = (uint8_t)table;
 		ctx.rule = cr ? cr->data : NULL;
 		if (!cr) {
-			trace_line(&ctx, "table %u: miss -> drop", table);
+			xlate_trace(&ctx, "table %u: miss -> drop", table);
 			dropped = true;
 			break;
 		}
@@ -814,8 +797,8 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 			char *acts =
 			        ofpacts_to_string(rule->ofpacts, rule->ofpacts_len, &br->names);
 
-			trace_line(&ctx, "table %u: matched 'priority=%u%s%s actions=%s'", table,
-			           rule->priority, *m ? "," : "", m, acts);
+			xlate_trace(&ctx, "table %u: matched 'priority=%u%s%s actions=%s'", table,
+			            rule->priority, *m ? "," : "", m, acts);
 			free(m);
 			free(acts);
 		}
@@ -828,14 +811,14 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 				        ((const struct ofpact_meter *)(const void *)a)->meter_id);
 				break;
 			case OFPACT_CLEAR_ACTIONS:
-				trace_line(&ctx, "    clear_actions");
+				xlate_trace(&ctx, "    clear_actions");
 				ofpact_set_clear(&set);
 				break;
 			case OFPACT_WRITE_ACTIONS:
 				if (trace) {
 					char *s = ofpacts_to_string(a, a->len, &br->names);
 
-					trace_line(&ctx, "    %s", s);
+					xlate_trace(&ctx, "    %s", s);
 					free(s);
 				}
 				ofpact_set_write(&set, ofpact_nest_actions(a), ofpact_nest_len(a));
@@ -844,9 +827,9 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 				const struct ofpact_write_metadata *wm =
 				        (const struct ofpact_write_metadata *)(const void *)a;
 
-				trace_line(&ctx, "    write_metadata:%#llx/%#llx",
-				           (unsigned long long)wm->metadata,
-				           (unsigned long long)wm->mask);
+				xlate_trace(&ctx, "    write_metadata:%#llx/%#llx",
+				            (unsigned long long)wm->metadata,
+				            (unsigned long long)wm->mask);
 				ctx.flow.metadata =
 				        (ctx.flow.metadata & ~wm->mask) | (wm->metadata & wm->mask);
 				ctx.written.metadata |= wm->mask;
@@ -855,7 +838,7 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 			case OFPACT_GOTO_TABLE:
 				next = ((const struct ofpact_goto_table *)(const void *)a)
 				               ->table_id;
-				trace_line(&ctx, "    goto_table:%d", next);
+				xlate_trace(&ctx, "    goto_table:%d", next);
 				break;
 			default:
 				xlate_action(&ctx, a);
@@ -872,7 +855,7 @@ void xlate_flow(struct ofproto *br, const struct flow *flow, enum xlate_learn le
 
 		ofpacts_buf_init(&ordered);
 		ofpact_set_ordered(&set, &ordered);
-		trace_line(&ctx, "action set:");
+		xlate_trace(&ctx, "action set:");
 		xlate_actions(&ctx, (const struct ofpact *)(const void *)ordered.data,
 		              ordered.size);
 		ofpacts_buf_uninit(&ordered);

@@ -153,7 +153,7 @@ static int no_value(const char *act, const char *value, struct errmsg *err)
 	return 0;
 }
 
-static bool output_port_ok(uint32_t port)
+bool ofpact_output_port_ok(uint32_t port)
 {
 	switch (port) {
 	case OFPP_IN_PORT:
@@ -174,7 +174,7 @@ static int put_output(struct ofpacts_buf *b, const char *act, uint32_t port, uin
 {
 	struct ofpact_output *o;
 
-	if (!output_port_ok(port))
+	if (!ofpact_output_port_ok(port))
 		return errmsg_set(err, -EINVAL, "%s: %u is not a valid output port", act, port);
 	o = ofpact_put(b, OFPACT_OUTPUT, sizeof *o);
 	o->port = port;

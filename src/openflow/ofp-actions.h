@@ -170,6 +170,10 @@ static inline size_t ofpact_nest_len(const struct ofpact *nest)
 
 /* True for instruction types (meter ... goto_table). */
 bool ofpact_is_instruction(enum ofpact_type type);
+/* Whether 'port' may be an output action's port: 1..OFPP_MAX or one of the
+ * reserved ports IN_PORT, TABLE, NORMAL, FLOOD, ALL, CONTROLLER, LOCAL
+ * (text and wire decoders alike). */
+bool ofpact_output_port_ok(uint32_t port);
 /* The ovs-ofctl name of an action/instruction type ("output", "goto_table"). */
 const char *ofpact_type_name(enum ofpact_type type);
 

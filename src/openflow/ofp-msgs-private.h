@@ -1,8 +1,8 @@
 /* ofp-msgs-private.h - helpers shared by ofp-msgs.c and
  * ofp-msgs-multipart.c (not an interface: include only from those).
- * Big-endian loads and stores at any alignment, and the group-bucket and
- * meter-band wire coders that both FLOW/GROUP/METER_MOD and the multipart
- * replies use. */
+ * Field access by wire struct member (over ofpbuf.h's big-endian loads
+ * and stores), and the group-bucket and meter-band wire coders that both
+ * FLOW/GROUP/METER_MOD and the multipart replies use. */
 #ifndef PB_OFP_MSGS_PRIVATE_H
 #define PB_OFP_MSGS_PRIVATE_H
 
@@ -13,48 +13,6 @@
 #include "openflow/ofp-group.h"
 #include "openflow/ofp-meter.h"
 #include "openflow/ofpbuf.h"
-
-static inline uint16_t ofpw_get16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof v);
-	return be16toh(v);
-}
-
-static inline uint32_t ofpw_get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof v);
-	return be32toh(v);
-}
-
-static inline uint64_t ofpw_get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-	return be64toh(v);
-}
-
-static inline void ofpw_put16(uint8_t *p, uint16_t x)
-{
-	x = htobe16(x);
-	memcpy(p, &x, sizeof x);
-}
-
-static inline void ofpw_put32(uint8_t *p, uint32_t x)
-{
-	x = htobe32(x);
-	memcpy(p, &x, sizeof x);
-}
-
-static inline void ofpw_put64(uint8_t *p, uint64_t x)
-{
-	x = htobe64(x);
-	memcpy(p, &x, sizeof x);
-}
 
 /* Field access by struct member (ofp-wire.h layouts) at any alignment. */
 #define GET16(P, S, F)    ofpw_get16((P) + offsetof(struct S, F))

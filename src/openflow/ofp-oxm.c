@@ -8,36 +8,6 @@
 
 #include "openflow/ofp-match.h"
 
-static uint16_t get_be16(const uint8_t *p)
-{
-	uint16_t x;
-
-	memcpy(&x, p, 2);
-	return ntohs(x);
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	uint32_t x;
-
-	memcpy(&x, p, 4);
-	return ntohl(x);
-}
-
-static void put_be16(struct ofpbuf *b, uint16_t v)
-{
-	uint16_t x = htons(v);
-
-	ofpbuf_put(b, &x, 2);
-}
-
-static void put_be32(struct ofpbuf *b, uint32_t v)
-{
-	uint32_t x = htonl(v);
-
-	ofpbuf_put(b, &x, 4);
-}
-
 static int bad_match(struct ofperr *oe, uint16_t code)
 {
 	return ofperr_set(oe, OFPET_BAD_MATCH, code);
@@ -103,7 +73,7 @@ int oxm_field_decode(const uint8_t *p, size_t len, const struct mf_field **mfp,
 
 	if (len < 4)
 		return bad_match(oe, OFPBMC_BAD_LEN);
-	header = get_be32(p);
+	header = ofpw_get32(p);
 	cls = (uint16_t)(header >> 16);
 	field = (uint8_t)((header >> 9) & 0x7f);
 	hm = (header >> 8) & 1;
@@ -116,7 +86,7 @@ int oxm_field_decode(const uint8_t *p, size_t len, const struct mf_field **mfp,
 	case OFPXMC_EXPERIMENTER:
 		if (blen < 4)
 			return bad_match(oe, OFPBMC_BAD_LEN);
-		if (get_be32(body) != ONF_EXPERIMENTER_ID || field != ONFOXM_ET_TCP_FLAGS_FIELD)
+		if (ofpw_get32(body) != ONF_EXPERIMENTER_ID || field != ONFOXM_ET_TCP_FLAGS_FIELD)
 			return bad_match(oe, OFPBMC_BAD_FIELD);
 		mf = mf_from_id(MFF_TCP_FLAGS);
 		body += 4;
@@ -163,8 +133,8 @@ void oxm_field_encode(const struct mf_field *mf, const union mf_value *value,
 	unsigned n = mf->n_bytes;
 	uint8_t *w;
 
-	put_be32(b, (uint32_t)h->oxm_class << 16 | (uint32_t)h->field << 9 | (mask ? 1u << 8 : 0) |
-	                    (mask ? 2 * n : n));
+	ofpbuf_put_be32(b, (uint32_t)h->oxm_class << 16 | (uint32_t)h->field << 9 |
+	                           (mask ? 1u << 8 : 0) | (mask ? 2 * n : n));
 	w = ofpbuf_put_zeros(b, mask ? 2 * n : n);
 	mf_value_to_wire(mf, value, w);
 	if (mask)
@@ -182,9 +152,9 @@ int oxm_match_decode(const uint8_t *p, size_t len, struct match *m, size_t *cons
 	match_init_catchall(m);
 	if (len < OFP_MATCH_HEADER_LEN)
 		return bad_match(oe, OFPBMC_BAD_LEN);
-	if (get_be16(p) != OFPMT_OXM)
+	if (ofpw_get16(p) != OFPMT_OXM)
 		return bad_match(oe, OFPBMC_BAD_TYPE);
-	mlen = get_be16(p + 2);
+	mlen = ofpw_get16(p + 2);
 	padded = (mlen + 7) & ~(size_t)7;
 	if (mlen < OFP_MATCH_HEADER_LEN || padded > len)
 		return bad_match(oe, OFPBMC_BAD_LEN);
@@ -260,8 +230,16 @@ static void enc_field(struct oxm_enc *e, enum mf_field_id id)
 
 	if (!oxm_field_has_header(mf))
 		return;
+	/* The storage lies within the member's bytes: most fields of most
+	 * matches (a PACKET_IN's: in_port only) end here, before the
+	 * whole-flow image below is built. */
+	for (size_t i = mf->flow_ofs; i < (size_t)mf->flow_ofs + mf->flow_size && !todo; i++)
+		todo = pm[i] & ~pd[i];
+	if (!todo)
+		return;
+	todo = false;
 	oxm_field_storage(mf, &bits);
-	for (size_t i = 0; i < sizeof bits && !todo; i++)
+	for (size_t i = mf->flow_ofs; i < (size_t)mf->flow_ofs + mf->flow_size && !todo; i++)
 		todo = pm[i] & pb[i] & ~pd[i];
 	if (!todo)
 		return;
@@ -311,6 +289,17 @@ static void enc_vlan(struct oxm_enc *e)
 	enc_field(e, MFF_VLAN_TCI);
 }
 
+/* Whether the match has mask bits not written yet. */
+static bool enc_left(const struct oxm_enc *e)
+{
+	const uint64_t *m = flow_u64(&e->m->mask), *d = flow_u64(&e->done);
+
+	for (size_t i = 0; i < FLOW_U64S; i++)
+		if (m[i] & ~d[i])
+			return true;
+	return false;
+}
+
 static bool enc_dl_type_is(const struct match *m, uint16_t type)
 {
 	return m->mask.dl_type == 0xffff && m->flow.dl_type == type;
@@ -338,12 +327,14 @@ void oxm_match_encode(const struct match *m, struct ofpbuf *b)
 	uint16_t be;
 
 	memset(&e.done, 0, sizeof e.done);
-	put_be16(b, OFPMT_OXM);
-	put_be16(b, 0);
+	ofpbuf_put_be16(b, OFPMT_OXM);
+	ofpbuf_put_be16(b, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(l2); i++)
 		enc_field(&e, l2[i]);
 	enc_vlan(&e);
-	if (enc_dl_type_is(m, 0x0806) || enc_dl_type_is(m, 0x8035)) {
+	if (!enc_left(&e)) {
+		/* e.g. a PACKET_IN's match: in_port and a few metadata fields */
+	} else if (enc_dl_type_is(m, 0x0806) || enc_dl_type_is(m, 0x8035)) {
 		for (size_t i = 0; i < ARRAY_SIZE(arp); i++)
 			enc_field(&e, arp[i]);
 	} else {
@@ -369,7 +360,7 @@ void oxm_match_encode(const struct match *m, struct ofpbuf *b)
 	/* Everything else in table order (registers, tunnel fields, and any
 	 * field whose storage is still unwritten, e.g. tp_src without a known
 	 * protocol, which then fails its prerequisite on decode as it should). */
-	for (int i = 0; i < MFF_N_IDS; i++)
+	for (int i = 0; i < MFF_N_IDS && enc_left(&e); i++)
 		enc_field(&e, (enum mf_field_id)i);
 
 	mlen = b->size - start;

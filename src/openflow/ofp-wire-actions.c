@@ -2,8 +2,6 @@
  * <-> ofpacts lists (decoding with the specification's error codes). */
 #include "openflow/ofp-wire-actions.h"
 
-#include <arpa/inet.h>
-#include <endian.h>
 #include <errno.h>
 #include <string.h>
 
@@ -16,57 +14,10 @@
 #define NX_REG_LOAD_LEN      24
 #define NX_REG_LOAD2_HDR_LEN 10
 
-static uint16_t get_be16(const uint8_t *p)
-{
-	uint16_t x;
-
-	memcpy(&x, p, 2);
-	return ntohs(x);
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	uint32_t x;
-
-	memcpy(&x, p, 4);
-	return ntohl(x);
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-	uint64_t x;
-
-	memcpy(&x, p, 8);
-	return be64toh(x);
-}
-
-static void put_be16(struct ofpbuf *b, uint16_t v)
-{
-	uint16_t x = htons(v);
-
-	ofpbuf_put(b, &x, 2);
-}
-
-static void put_be32(struct ofpbuf *b, uint32_t v)
-{
-	uint32_t x = htonl(v);
-
-	ofpbuf_put(b, &x, 4);
-}
-
-static void put_be64(struct ofpbuf *b, uint64_t v)
-{
-	uint64_t x = htobe64(v);
-
-	ofpbuf_put(b, &x, 8);
-}
-
 /* Rewrites the be16 length at 'start' + 2 to cover up to the end of 'b'. */
 static void fix_len(struct ofpbuf *b, size_t start)
 {
-	uint16_t be = htons((uint16_t)(b->size - start));
-
-	memcpy(ofpbuf_at(b, start + 2), &be, 2);
+	ofpw_put16(ofpbuf_at(b, start + 2), (uint16_t)(b->size - start));
 }
 
 static int bad_action(struct ofperr *oe, uint16_t code)
@@ -77,22 +28,6 @@ static int bad_action(struct ofperr *oe, uint16_t code)
 static int bad_inst(struct ofperr *oe, uint16_t code)
 {
 	return ofperr_set(oe, OFPET_BAD_INSTRUCTION, code);
-}
-
-static bool wire_output_port_ok(uint32_t port)
-{
-	switch (port) {
-	case OFPP_IN_PORT:
-	case OFPP_TABLE:
-	case OFPP_NORMAL:
-	case OFPP_FLOOD:
-	case OFPP_ALL:
-	case OFPP_CONTROLLER:
-	case OFPP_LOCAL:
-		return true;
-	default:
-		return port != 0 && port <= OFPP_MAX;
-	}
 }
 
 static void put_set_field(struct ofpacts_buf *out, const struct mf_field *mf,
@@ -122,7 +57,7 @@ static int decode_set_field(const uint8_t *p, size_t alen, struct ofpacts_buf *o
 	plen = p[7];
 	if (((8 + plen + 7) & ~(size_t)7) != alen)
 		return bad_action(oe, OFPBAC_BAD_SET_LEN);
-	if (get_be32(p + 4) & 0x100)
+	if (ofpw_get32(p + 4) & 0x100)
 		return bad_action(oe, OFPBAC_BAD_SET_ARGUMENT); /* no masks in 1.3 */
 	if (oxm_field_decode(p + 4, alen - 4, &mf, &value, &mask, &hm, &n, &inner)) {
 		switch (inner.code) {
@@ -188,9 +123,9 @@ static int decode_reg_load(const uint8_t *p, size_t alen, struct ofpacts_buf *ou
 
 	if (alen != NX_REG_LOAD_LEN)
 		return bad_action(oe, OFPBAC_BAD_LEN);
-	ofs_nbits = get_be16(p + 10);
-	dst = get_be32(p + 12);
-	v = get_be64(p + 16);
+	ofs_nbits = ofpw_get16(p + 10);
+	dst = ofpw_get32(p + 12);
+	v = ofpw_get64(p + 16);
 	ofs = ofs_nbits >> 6;
 	nbits = (ofs_nbits & 0x3f) + 1u;
 	mf = (dst & 0x100) ? NULL
@@ -243,11 +178,11 @@ static int decode_reg_load2(const uint8_t *p, size_t alen, struct ofpacts_buf *o
 static int decode_experimenter(const uint8_t *p, size_t alen, struct ofpacts_buf *out,
                                struct ofperr *oe)
 {
-	if (get_be32(p + 4) != NX_VENDOR_ID)
+	if (ofpw_get32(p + 4) != NX_VENDOR_ID)
 		return bad_action(oe, OFPBAC_BAD_EXPERIMENTER);
 	if (alen < 16)
 		return bad_action(oe, OFPBAC_BAD_LEN);
-	switch (get_be16(p + 8)) {
+	switch (ofpw_get16(p + 8)) {
 	case NXAST_REG_LOAD:
 		return decode_reg_load(p, alen, out, oe);
 	case NXAST_REG_LOAD2:
@@ -261,7 +196,7 @@ static int decode_experimenter(const uint8_t *p, size_t alen, struct ofpacts_buf
  * a multiple of 8, >= 8 and within the list). */
 static int decode_action(const uint8_t *p, size_t alen, struct ofpacts_buf *out, struct ofperr *oe)
 {
-	uint16_t type = get_be16(p);
+	uint16_t type = ofpw_get16(p);
 
 	switch (type) {
 	case OFPAT_OUTPUT: {
@@ -270,12 +205,12 @@ static int decode_action(const uint8_t *p, size_t alen, struct ofpacts_buf *out,
 
 		if (alen != 16)
 			return bad_action(oe, OFPBAC_BAD_LEN);
-		port = get_be32(p + 4);
-		if (!wire_output_port_ok(port))
+		port = ofpw_get32(p + 4);
+		if (!ofpact_output_port_ok(port))
 			return bad_action(oe, OFPBAC_BAD_OUT_PORT);
 		o = ofpact_put(out, OFPACT_OUTPUT, sizeof *o);
 		o->port = port;
-		o->max_len = port == OFPP_CONTROLLER ? get_be16(p + 8) : 0;
+		o->max_len = port == OFPP_CONTROLLER ? ofpw_get16(p + 8) : 0;
 		return 0;
 	}
 	case OFPAT_COPY_TTL_OUT:
@@ -297,7 +232,7 @@ static int decode_action(const uint8_t *p, size_t alen, struct ofpacts_buf *out,
 
 		if (alen != 8)
 			return bad_action(oe, OFPBAC_BAD_LEN);
-		tpid = get_be16(p + 4);
+		tpid = ofpw_get16(p + 4);
 		if (tpid != 0x8100 && tpid != 0x88a8)
 			return bad_action(oe, OFPBAC_BAD_ARGUMENT);
 		v = ofpact_put(out, OFPACT_PUSH_VLAN, sizeof *v);
@@ -310,7 +245,7 @@ static int decode_action(const uint8_t *p, size_t alen, struct ofpacts_buf *out,
 
 		if (alen != 8)
 			return bad_action(oe, OFPBAC_BAD_LEN);
-		id = get_be32(p + 4);
+		id = ofpw_get32(p + 4);
 		if (id > OFPG_MAX)
 			return bad_action(oe, OFPBAC_BAD_OUT_GROUP);
 		g = ofpact_put(out, OFPACT_GROUP, sizeof *g);
@@ -346,7 +281,7 @@ int ofpacts_decode_actions(const uint8_t *p, size_t len, struct ofpacts_buf *out
 
 		if (len - ofs < 4)
 			return bad_action(oe, OFPBAC_BAD_LEN);
-		alen = get_be16(p + ofs + 2);
+		alen = ofpw_get16(p + ofs + 2);
 		if (alen < 8 || alen % 8 || alen > len - ofs)
 			return bad_action(oe, OFPBAC_BAD_LEN);
 		if (decode_action(p + ofs, alen, out, oe))
@@ -407,10 +342,10 @@ int ofpacts_decode_instructions(const uint8_t *p, size_t len, struct ofpacts_buf
 
 		if (len - ofs < 4)
 			return bad_inst(oe, OFPBIC_BAD_LEN);
-		ilen = get_be16(ip + 2);
+		ilen = ofpw_get16(ip + 2);
 		if (ilen < 8 || ilen % 8 || ilen > len - ofs)
 			return bad_inst(oe, OFPBIC_BAD_LEN);
-		switch (get_be16(ip)) {
+		switch (ofpw_get16(ip)) {
 		case OFPIT_GOTO_TABLE:
 			slot = INST_GOTO;
 			if (ilen != 8)
@@ -455,7 +390,7 @@ int ofpacts_decode_instructions(const uint8_t *p, size_t len, struct ofpacts_buf
 	if (inst[INST_METER]) {
 		struct ofpact_meter *m = ofpact_put(out, OFPACT_METER, sizeof *m);
 
-		m->meter_id = get_be32(inst[INST_METER] + 4);
+		m->meter_id = ofpw_get32(inst[INST_METER] + 4);
 	}
 	if (inst[INST_APPLY] &&
 	    ofpacts_decode_actions(inst[INST_APPLY] + 8, ilens[INST_APPLY] - 8, out, oe))
@@ -469,8 +404,8 @@ int ofpacts_decode_instructions(const uint8_t *p, size_t len, struct ofpacts_buf
 		struct ofpact_write_metadata *wm =
 		        ofpact_put(out, OFPACT_WRITE_METADATA, sizeof *wm);
 
-		wm->mask = get_be64(inst[INST_METADATA] + 16);
-		wm->metadata = get_be64(inst[INST_METADATA] + 8) & wm->mask;
+		wm->mask = ofpw_get64(inst[INST_METADATA] + 16);
+		wm->metadata = ofpw_get64(inst[INST_METADATA] + 8) & wm->mask;
 	}
 	if (inst[INST_GOTO]) {
 		struct ofpact_goto_table *g = ofpact_put(out, OFPACT_GOTO_TABLE, sizeof *g);
@@ -484,9 +419,9 @@ int ofpacts_decode_instructions(const uint8_t *p, size_t len, struct ofpacts_buf
 
 static void encode_generic(struct ofpbuf *b, uint16_t type)
 {
-	put_be16(b, type);
-	put_be16(b, 8);
-	put_be32(b, 0);
+	ofpbuf_put_be16(b, type);
+	ofpbuf_put_be16(b, 8);
+	ofpbuf_put_be32(b, 0);
 }
 
 /* set_field with an exact value: OFPAT_SET_FIELD; with a mask (which
@@ -502,14 +437,14 @@ static void encode_set_field(const struct mf_field *mf, const union mf_value *va
 	if (mf_mask_is_exact(mf, mask)) {
 		if (mf->id == MFF_VLAN_VID)
 			v.u16 |= OFPVID_PRESENT;
-		put_be16(b, OFPAT_SET_FIELD);
-		put_be16(b, 0);
+		ofpbuf_put_be16(b, OFPAT_SET_FIELD);
+		ofpbuf_put_be16(b, 0);
 		oxm_field_encode(mf, &v, NULL, b);
 	} else {
-		put_be16(b, OFPAT_EXPERIMENTER);
-		put_be16(b, 0);
-		put_be32(b, NX_VENDOR_ID);
-		put_be16(b, NXAST_REG_LOAD2);
+		ofpbuf_put_be16(b, OFPAT_EXPERIMENTER);
+		ofpbuf_put_be16(b, 0);
+		ofpbuf_put_be32(b, NX_VENDOR_ID);
+		ofpbuf_put_be16(b, NXAST_REG_LOAD2);
 		oxm_field_encode(mf, &v, mask, b);
 	}
 	ofpbuf_put_zeros(b, ((b->size - start + 7) & ~(size_t)7) - (b->size - start));
@@ -524,17 +459,17 @@ static void encode_action(const struct ofpact *a, struct ofpbuf *b)
 	case OFPACT_OUTPUT: {
 		const struct ofpact_output *o = (const void *)a;
 
-		put_be16(b, OFPAT_OUTPUT);
-		put_be16(b, 16);
-		put_be32(b, o->port);
-		put_be16(b, o->max_len);
+		ofpbuf_put_be16(b, OFPAT_OUTPUT);
+		ofpbuf_put_be16(b, 16);
+		ofpbuf_put_be32(b, o->port);
+		ofpbuf_put_be16(b, o->max_len);
 		ofpbuf_put_zeros(b, 6);
 		break;
 	}
 	case OFPACT_GROUP:
-		put_be16(b, OFPAT_GROUP);
-		put_be16(b, 8);
-		put_be32(b, ((const struct ofpact_group *)(const void *)a)->group_id);
+		ofpbuf_put_be16(b, OFPAT_GROUP);
+		ofpbuf_put_be16(b, 8);
+		ofpbuf_put_be32(b, ((const struct ofpact_group *)(const void *)a)->group_id);
 		break;
 	case OFPACT_SET_FIELD: {
 		const struct ofpact_set_field *sf = (const void *)a;
@@ -558,18 +493,19 @@ static void encode_action(const struct ofpact *a, struct ofpbuf *b)
 		encode_set_field(mf_from_id(MFF_VLAN_PCP), &v, &mask, b);
 		break;
 	case OFPACT_PUSH_VLAN:
-		put_be16(b, OFPAT_PUSH_VLAN);
-		put_be16(b, 8);
-		put_be16(b, ((const struct ofpact_push_vlan *)(const void *)a)->tpid);
-		put_be16(b, 0);
+		ofpbuf_put_be16(b, OFPAT_PUSH_VLAN);
+		ofpbuf_put_be16(b, 8);
+		ofpbuf_put_be16(b, ((const struct ofpact_push_vlan *)(const void *)a)->tpid);
+		ofpbuf_put_be16(b, 0);
 		break;
 	case OFPACT_POP_VLAN:
 		encode_generic(b, OFPAT_POP_VLAN);
 		break;
 	case OFPACT_SET_NW_TTL:
-		put_be16(b, OFPAT_SET_NW_TTL);
-		put_be16(b, 8);
-		put_be32(b, (uint32_t)((const struct ofpact_nw_ttl *)(const void *)a)->ttl << 24);
+		ofpbuf_put_be16(b, OFPAT_SET_NW_TTL);
+		ofpbuf_put_be16(b, 8);
+		ofpbuf_put_be32(b, (uint32_t)((const struct ofpact_nw_ttl *)(const void *)a)->ttl
+		                           << 24);
 		break;
 	case OFPACT_DEC_TTL:
 		encode_generic(b, OFPAT_DEC_NW_TTL);
@@ -612,9 +548,9 @@ void ofpacts_encode_instructions(const struct ofpact *list, size_t len, struct o
 				continue;
 			/* All plain actions go into one apply_actions. */
 			applied = true;
-			put_be16(b, OFPIT_APPLY_ACTIONS);
-			put_be16(b, 0);
-			put_be32(b, 0);
+			ofpbuf_put_be16(b, OFPIT_APPLY_ACTIONS);
+			ofpbuf_put_be16(b, 0);
+			ofpbuf_put_be32(b, 0);
 			ofpacts_encode_actions(a,
 			                       (size_t)((const uint8_t *)ofpact_end(list, len) -
 			                                (const uint8_t *)a),
@@ -624,38 +560,40 @@ void ofpacts_encode_instructions(const struct ofpact *list, size_t len, struct o
 		}
 		switch ((enum ofpact_type)a->type) {
 		case OFPACT_METER:
-			put_be16(b, OFPIT_METER);
-			put_be16(b, 8);
-			put_be32(b, ((const struct ofpact_meter *)(const void *)a)->meter_id);
+			ofpbuf_put_be16(b, OFPIT_METER);
+			ofpbuf_put_be16(b, 8);
+			ofpbuf_put_be32(b,
+			                ((const struct ofpact_meter *)(const void *)a)->meter_id);
 			break;
 		case OFPACT_CLEAR_ACTIONS:
-			put_be16(b, OFPIT_CLEAR_ACTIONS);
-			put_be16(b, 8);
-			put_be32(b, 0);
+			ofpbuf_put_be16(b, OFPIT_CLEAR_ACTIONS);
+			ofpbuf_put_be16(b, 8);
+			ofpbuf_put_be32(b, 0);
 			break;
 		case OFPACT_WRITE_ACTIONS:
-			put_be16(b, OFPIT_WRITE_ACTIONS);
-			put_be16(b, 0);
-			put_be32(b, 0);
+			ofpbuf_put_be16(b, OFPIT_WRITE_ACTIONS);
+			ofpbuf_put_be16(b, 0);
+			ofpbuf_put_be32(b, 0);
 			ofpacts_encode_actions(ofpact_nest_actions(a), ofpact_nest_len(a), b);
 			fix_len(b, start);
 			break;
 		case OFPACT_WRITE_METADATA: {
 			const struct ofpact_write_metadata *wm = (const void *)a;
 
-			put_be16(b, OFPIT_WRITE_METADATA);
-			put_be16(b, 24);
-			put_be32(b, 0);
-			put_be64(b, wm->metadata);
-			put_be64(b, wm->mask);
+			ofpbuf_put_be16(b, OFPIT_WRITE_METADATA);
+			ofpbuf_put_be16(b, 24);
+			ofpbuf_put_be32(b, 0);
+			ofpbuf_put_be64(b, wm->metadata);
+			ofpbuf_put_be64(b, wm->mask);
 			break;
 		}
 		case OFPACT_GOTO_TABLE:
-			put_be16(b, OFPIT_GOTO_TABLE);
-			put_be16(b, 8);
-			put_be32(b, (uint32_t)((const struct ofpact_goto_table *)(const void *)a)
-			                            ->table_id
-			                    << 24);
+			ofpbuf_put_be16(b, OFPIT_GOTO_TABLE);
+			ofpbuf_put_be16(b, 8);
+			ofpbuf_put_be32(
+			        b, (uint32_t)((const struct ofpact_goto_table *)(const void *)a)
+			                           ->table_id
+			                   << 24);
 			break;
 		default:
 			break;

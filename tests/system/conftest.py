@@ -49,12 +49,8 @@ def netns():
     # "p" + pid in base36 + a per-process counter + "-": unique on this machine, 9 bytes,
     # which leaves 6 for the suffix within the 15-byte interface name limit.
     prefix = "p%s%s-" % (_base36(os.getpid(), 5), _base36(next(_counter), 2))
-    ns = helpers.Netns(prefix)
-    try:
+    with helpers.netns_scope(prefix) as ns:
         yield ns
-    finally:
-        errors = ns.cleanup()
-        assert not errors, "cleanup failed: %s" % errors
 
 
 @pytest.fixture

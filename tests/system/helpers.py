@@ -1,14 +1,18 @@
 # helpers.py - building blocks for the Patchbay system tests: locating the binaries, running
 # pbctl, a patchbayd instance with private files, network namespaces with a per-test name
 # prefix, packet capture inside a namespace, and raw frame injection.
+import contextlib
 import ipaddress
 import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import tempfile
 import time
+
+import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYTHON = "/usr/bin/python3"  # Debian's interpreter: the one with scapy
@@ -203,6 +207,37 @@ def config_view(show):
                  for p in b["ports"]]
         view.append((b["name"], b["datapath"], b["mac-aging"], b["mac-table-size"], ports))
     return view
+
+
+def require_tool(path, what):
+    """Skips the calling test if 'path' is not executable ('what' says which package has it),
+    or fails it when CI is set."""
+    if not os.access(path, os.X_OK):
+        msg = "%s is not installed" % what
+        if os.environ.get("CI"):
+            pytest.fail(msg + " and CI is set")
+        pytest.skip(msg)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@contextlib.contextmanager
+def netns_scope(prefix):
+    """A Netns for names starting with 'prefix'; on exit everything named so is deleted and
+    the cleanup must have worked."""
+    ns = Netns(prefix)
+    try:
+        yield ns
+    finally:
+        errors = ns.cleanup()
+        assert not errors, "cleanup failed: %s" % errors
 
 
 class Netns:

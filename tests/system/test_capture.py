@@ -25,12 +25,8 @@ def netns():
     b36 = "0123456789abcdefghijklmnopqrstuvwxyz"
     pid = os.getpid() % (36 * 36)
     prefix = "pbcap%s%s%s-" % (b36[pid // 36], b36[pid % 36], b36[next(_counter) % 36])
-    ns = helpers.Netns(prefix)
-    try:
+    with helpers.netns_scope(prefix) as ns:
         yield ns
-    finally:
-        errors = ns.cleanup()
-        assert not errors, "cleanup failed: %s" % errors
 
 
 @pytest.fixture(autouse=True)

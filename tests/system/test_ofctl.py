@@ -7,34 +7,21 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 
 import pytest
 from scapy.layers.inet import UDP
 
-from helpers import (Capture, flows_view, ping_count, run, send_frames, tagged, udp_frame,
-                     wait_for)
+from helpers import (Capture, flows_view, free_port, ping_count, require_tool, run, send_frames,
+                     tagged, udp_frame, wait_for)
 
 OFCTL = shutil.which("ovs-ofctl") or "/usr/bin/ovs-ofctl"
 
 
 @pytest.fixture(autouse=True)
 def _require_ofctl():
-    if not os.access(OFCTL, os.X_OK):
-        msg = "ovs-ofctl (Debian openvswitch-common) is not installed"
-        if os.environ.get("CI"):
-            pytest.fail(msg + " and CI is set")
-        pytest.skip(msg)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    require_tool(OFCTL, "ovs-ofctl (Debian openvswitch-common)")
 
 
 class Ofctl:

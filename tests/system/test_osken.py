@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from helpers import PYTHON, flows_view, ping, ping_count, wait_for
+from helpers import PYTHON, flows_view, free_port, ping, ping_count, require_tool, wait_for
 
 OSKEN = "/usr/bin/osken-manager"
 APP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "osken_l2_app.py")
@@ -22,19 +22,7 @@ OFPET_BAD_REQUEST, OFPBRC_IS_SLAVE = 1, 10
 
 @pytest.fixture(autouse=True)
 def _require_osken():
-    if not os.access(OSKEN, os.X_OK):
-        msg = "osken-manager (Debian python3-os-ken) is not installed"
-        if os.environ.get("CI"):
-            pytest.fail(msg + " and CI is set")
-        pytest.skip(msg)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    require_tool(OSKEN, "osken-manager (Debian python3-os-ken)")
 
 
 class Controller:

@@ -17,28 +17,8 @@
 #include "openflow/flow-text.h"
 #include "openflow/ofp-actions.h"
 #include "openflow/ofp-match.h"
+#include "ofp-text-fixture.h"
 
-/* Port names for the tests: p1..p9 are ports 1..9. */
-static int test_name_to_port(const char *name, uint32_t *port, void *aux)
-{
-	(void)aux;
-	if (name[0] == 'p' && name[1] >= '1' && name[1] <= '9' && !name[2]) {
-		*port = (uint32_t)(name[1] - '0');
-		return 0;
-	}
-	return -1;
-}
-
-static const char *test_port_to_name(uint32_t port, void *aux)
-{
-	static const char *const names[] = {"p0", "p1", "p2", "p3", "p4",
-	                                    "p5", "p6", "p7", "p8", "p9"};
-
-	(void)aux;
-	return port >= 1 && port <= 9 ? names[port] : NULL;
-}
-
-static const struct ofp_port_names test_names = {test_name_to_port, test_port_to_name, NULL};
 /* Parsing accepts names; formatting with 'parse_names' prints numbers. */
 static const struct ofp_port_names parse_names = {test_name_to_port, NULL, NULL};
 

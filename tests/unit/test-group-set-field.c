@@ -23,44 +23,13 @@
 #include "ofproto/xlate.h"
 #include "openflow/flow-text.h"
 #include "openflow/ofp-group.h"
-#include "bridge-fixture.h"
-#include "pkt-build.h"
+#include "pkt-fixture.h"
 
-#define DP_BASE  31 /* port pN is datapath port DP_BASE + N - 1 */
-#define N_PORTS  4
-#define HEADROOM 16
+#define DP_BASE 31 /* port pN is datapath port DP_BASE + N - 1 */
+#define N_PORTS 4
 
 static const uint8_t ip6_a[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
 static const uint8_t ip6_b[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
-
-struct out_rec {
-	uint32_t port;
-	uint32_t len;
-	uint8_t bytes[256];
-};
-
-struct outs {
-	struct out_rec r[16];
-	size_t n;
-};
-
-static void rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
-                       const struct dp_tunnel_md *tun)
-{
-	struct outs *o = aux;
-	struct out_rec *r;
-
-	(void)flags;
-	(void)tun;
-	assert_true(o->n < ARRAY_SIZE(o->r));
-	r = &o->r[o->n++];
-	r->port = port;
-	r->len = pkt->len;
-	assert_true(pkt->len <= sizeof r->bytes);
-	memcpy(r->bytes, pkt->data, pkt->len);
-}
-
-static const struct dp_exec_ops rec_ops = {.output = rec_output};
 
 static int setup(void **state)
 {
@@ -89,33 +58,16 @@ static void add_flow(struct ofproto *br, const char *text)
 	flow_text_mod_uninit(&fm);
 }
 
-static void add_group(struct ofproto *br, const char *text)
-{
-	struct ofp_group_mod gm;
-	struct ofperr oe = {0};
-	struct errmsg err;
-
-	if (ofp_group_mod_parse(text, OFPGC_ADD, ofproto_port_names(br), &gm, &err))
-		fail_msg("%s: %s", text, err.msg);
-	if (ofproto_group_mod(br, &gm, &oe, &err))
-		fail_msg("%s: %s", text, err.msg);
-	ofp_group_mod_uninit(&gm);
-}
-
 /* Empties the tables and the group table (and so the datapath caches). */
 static void reset(struct ofproto *br)
 {
 	struct flow_text_mod fm;
-	struct ofp_group_mod gm;
-	struct ofperr oe = {0};
 	struct errmsg err;
 
 	assert_int_equal(flow_text_parse("", FLOW_TEXT_DELETE, NULL, &fm, &err), 0);
 	assert_int_equal(ofproto_flow_mod(br, FLOW_TEXT_DELETE, false, &fm, &err), 0);
 	flow_text_mod_uninit(&fm);
-	assert_int_equal(ofp_group_mod_parse("", OFPGC_DELETE, NULL, &gm, &err), 0);
-	assert_int_equal(ofproto_group_mod(br, &gm, &oe, &err), 0);
-	ofp_group_mod_uninit(&gm);
+	bridge_del_groups(br);
 }
 
 /* ---- packets ---- */
@@ -163,16 +115,6 @@ static void ipv6_packet(struct tb *t, int n_tags)
 }
 
 /* ---- running them ---- */
-
-static void receive(struct fixture *fx, uint32_t ofport, const struct tb *t, struct outs *o)
-{
-	uint8_t buf[HEADROOM + 512];
-	struct pkt pkt = {.data = buf + HEADROOM, .len = (uint32_t)t->len, .headroom = HEADROOM};
-
-	memcpy(pkt.data, t->b, t->len);
-	o->n = 0;
-	assert_true(dpif_receive(fx->sw->dpif, dp(ofport), &pkt, &rec_ops, o) >= 0);
-}
 
 static void flow_of(const struct tb *t, uint32_t ofport, struct flow *f)
 {
@@ -258,9 +200,10 @@ static void test_select_fast_path(void **state)
 	struct tb t;
 
 	reset(fx->br);
-	add_group(fx->br, "group_id=1,type=select,"
-	                  "bucket=set_field:10.0.0.100->ip_dst,set_field:5->vlan_vid,output:2,"
-	                  "bucket=set_field:10.0.0.101->ip_dst,set_field:6->vlan_vid,output:3");
+	bridge_add_group(fx->br,
+	                 "group_id=1,type=select,"
+	                 "bucket=set_field:10.0.0.100->ip_dst,set_field:5->vlan_vid,output:2,"
+	                 "bucket=set_field:10.0.0.101->ip_dst,set_field:6->vlan_vid,output:3");
 	add_flow(fx->br, "actions=group:1");
 	for (int n_tags = 0; n_tags < 2; n_tags++) {
 		for (uint32_t i = 0; i < 32; i++) {
@@ -270,7 +213,7 @@ static void test_select_fast_path(void **state)
 			for (int round = 0; round < 2; round++) { /* upcall, megaflow */
 				int b;
 
-				receive(fx, 1, &t, &o);
+				outs_receive(fx, 1, &t, &o);
 				assert_int_equal(o.n, 1);
 				assert_true(o.r[0].port == dp(2) || o.r[0].port == dp(3));
 				b = o.r[0].port == dp(3);
@@ -280,7 +223,7 @@ static void test_select_fast_path(void **state)
 			}
 			arp_packet(&t, n_tags, dst);
 			for (int round = 0; round < 2; round++) {
-				receive(fx, 1, &t, &o);
+				outs_receive(fx, 1, &t, &o);
 				assert_int_equal(o.n, 1);
 				assert_same_but_vid(&o.r[0], &t, n_tags,
 				                    o.r[0].port == dp(2) ? 5 : 6);
@@ -288,7 +231,7 @@ static void test_select_fast_path(void **state)
 		}
 		ipv6_packet(&t, n_tags);
 		for (int round = 0; round < 2; round++) {
-			receive(fx, 1, &t, &o);
+			outs_receive(fx, 1, &t, &o);
 			assert_int_equal(o.n, 1);
 			assert_same_but_vid(&o.r[0], &t, n_tags, o.r[0].port == dp(2) ? 5 : 6);
 		}
@@ -309,8 +252,9 @@ static void test_megaflow_masks(void **state)
 	struct tb t;
 
 	reset(fx->br);
-	add_group(fx->br, "group_id=2,type=indirect,"
-	                  "bucket=set_field:10.0.0.100->ip_dst,set_field:5->vlan_vid,output:2");
+	bridge_add_group(fx->br,
+	                 "group_id=2,type=indirect,"
+	                 "bucket=set_field:10.0.0.100->ip_dst,set_field:5->vlan_vid,output:2");
 	add_flow(fx->br, "actions=group:2");
 	memset(&m, 0, sizeof m);
 	m.in_port = UINT32_MAX;
@@ -336,7 +280,7 @@ static void test_megaflow_masks(void **state)
 
 	/* An L4 port: IP, then the protocol, then not a later fragment. */
 	reset(fx->br);
-	add_group(fx->br, "group_id=3,type=all,bucket=set_field:8080->tcp_dst,output:2");
+	bridge_add_group(fx->br, "group_id=3,type=all,bucket=set_field:8080->tcp_dst,output:2");
 	add_flow(fx->br, "actions=group:3");
 	ipv4_packet(&t, 0, 6, 0x0a000002);
 	xlate_text(fx, &t, 1, acts, sizeof acts, &wc);
@@ -368,23 +312,24 @@ static void test_no_megaflow_reuse(void **state)
 	struct tb t;
 
 	reset(fx->br);
-	add_group(fx->br, "group_id=4,type=all,"
-	                  "bucket=set_field:10.0.0.100->ip_dst,set_field:5->vlan_vid,output:2");
+	bridge_add_group(fx->br,
+	                 "group_id=4,type=all,"
+	                 "bucket=set_field:10.0.0.100->ip_dst,set_field:5->vlan_vid,output:2");
 	add_flow(fx->br, "actions=group:4");
 	arp_packet(&t, 0, 0x0a000002);
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 1);
 	assert_memory_equal(o.r[0].bytes, t.b, t.len);
 	ipv4_packet(&t, 0, 17, 0x0a000002);
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 1);
 	assert_ipv4_out(&o.r[0], &t, 17, 0x0a000064, 0, 0);
 	ipv4_packet(&t, 1, 17, 0x0a000002);
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 1);
 	assert_ipv4_out(&o.r[0], &t, 17, 0x0a000064, 1, 5);
 	arp_packet(&t, 1, 0x0a000002);
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 1);
 	assert_same_but_vid(&o.r[0], &t, 1, 5);
 	reset(fx->br);
@@ -399,13 +344,13 @@ static void test_legacy_tp(void **state)
 	struct tb t;
 
 	reset(fx->br);
-	add_group(fx->br, "group_id=5,type=all,bucket=mod_tp_dst:8080,output:2");
+	bridge_add_group(fx->br, "group_id=5,type=all,bucket=mod_tp_dst:8080,output:2");
 	add_flow(fx->br, "actions=group:5");
 	for (uint8_t proto = 6; proto <= 17; proto += 11) {
 		struct tb want;
 
 		ipv4_packet(&t, 0, proto, 0x0a000002);
-		receive(fx, 1, &t, &o);
+		outs_receive(fx, 1, &t, &o);
 		assert_int_equal(o.n, 1);
 		want = t;
 		want.b[want.l4 + 2] = 8080 >> 8;
@@ -415,7 +360,7 @@ static void test_legacy_tp(void **state)
 		assert_memory_equal(o.r[0].bytes, want.b, want.len);
 	}
 	arp_packet(&t, 0, 0x0a000002);
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 1);
 	assert_memory_equal(o.r[0].bytes, t.b, t.len);
 	reset(fx->br);

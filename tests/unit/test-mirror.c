@@ -22,13 +22,11 @@
 #include "ofproto/mirror.h"
 #include "ofproto/ofproto-private.h"
 #include "ofproto/xlate.h"
-#include "bridge-fixture.h"
-#include "pkt-build.h"
+#include "pkt-fixture.h"
 #include "test-rand.h"
 
-#define DP_BASE  31
-#define N_PORTS  5
-#define HEADROOM 16
+#define DP_BASE 31
+#define N_PORTS 5
 
 static int setup(void **state)
 {
@@ -107,73 +105,28 @@ static void build(struct tb *t, const uint8_t *src, const uint8_t *dst, int n_ta
 	tb_l4_csum(t, 17);
 }
 
-struct out_rec {
-	uint32_t port; /* ofport */
-	uint32_t len;
-	uint8_t bytes[200];
-};
-
-struct outs {
-	struct out_rec r[32];
-	size_t n;
-};
-
+/* Records OpenFlow ports. */
 static void rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
                        const struct dp_tunnel_md *tun)
 {
 	struct outs *o = aux;
-	struct out_rec *r;
 
-	assert_true(o->n < ARRAY_SIZE(o->r));
-	r = &o->r[o->n++];
-	r->port = port - DP_BASE + 1;
-	r->len = pkt->len;
-	assert_true(pkt->len <= sizeof r->bytes);
-	memcpy(r->bytes, pkt->data, pkt->len);
+	outs_record(aux, port, pkt, flags, tun);
+	o->r[o->n - 1].port = port - DP_BASE + 1;
 }
 
 static const struct dp_exec_ops rec_ops = {.output = rec_output};
 
 static int fast_path(struct fixture *fx, uint32_t ofport, const struct tb *t, struct outs *o)
 {
-	uint8_t buf[HEADROOM + sizeof t->b];
-	int r;
-
-	for (;;) {
-		struct pkt pkt = {
-		        .data = buf + HEADROOM, .len = (uint32_t)t->len, .headroom = HEADROOM};
-
-		memcpy(pkt.data, t->b, t->len);
-		o->n = 0;
-		r = dpif_receive(fx->sw->dpif, DP_BASE + ofport - 1, &pkt, &rec_ops, o);
-		if (r != -EAGAIN)
-			return r;
-		usleep(20000);
-	}
+	o->n = 0;
+	return bridge_receive(fx, ofport, t, &rec_ops, o);
 }
 
 static void slow_path(struct fixture *fx, uint32_t ofport, const struct tb *t, struct outs *o)
 {
-	uint8_t buf[HEADROOM + sizeof t->b];
-	struct pkt pkt = {.data = buf + HEADROOM, .len = (uint32_t)t->len, .headroom = HEADROOM};
-	struct dp_actions acts;
-	struct xlate_out xo;
-	struct flow_wc wc;
-	struct flow flow;
-
-	memcpy(pkt.data, t->b, t->len);
-	flow_extract(&pkt, DP_BASE + ofport - 1, &flow);
-	flow.in_port = ofport;
-	dp_actions_init(&acts);
-	memset(&wc, 0, sizeof wc);
-	xlate_out_init(&xo, &acts, &wc);
-	pthread_mutex_lock(&fx->br->mutex);
-	xlate_flow(fx->br, &flow, XLATE_LEARN_NONE, NULL, &xo);
-	pthread_mutex_unlock(&fx->br->mutex);
 	o->n = 0;
-	dp_execute(&pkt, NULL, &acts, &rec_ops, o);
-	xlate_out_uninit(&xo);
-	dp_actions_uninit(&acts);
+	bridge_slow_path(fx, ofport, t, &rec_ops, o);
 }
 
 /* The frame port 'port' got (asserting it got exactly one), or NULL if

@@ -271,6 +271,40 @@ static void test_echo(void **state)
 	assert_int_equal(f->n_recv, 0);
 }
 
+/* Corked sends only queue; uncork writes them all, in order, at once. */
+static void test_cork(void **state)
+{
+	struct fixture *f = *state;
+	struct pollfd pfd = {.fd = f->peer, .events = POLLIN};
+	uint8_t buf[64];
+
+	make_up(f);
+	ofconn_cork(f->c);
+	for (uint32_t xid = 1; xid <= 3; xid++) {
+		struct ofpbuf b;
+
+		ofpbuf_init(&b, 8);
+		hdr(ofpbuf_put_zeros(&b, 8), 4, 10, 8, xid);
+		assert_int_equal(ofconn_send(f->c, &b, true), 0);
+	}
+	assert_int_equal(ofconn_tx_queued(f->c), 24);
+	assert_int_equal(poll(&pfd, 1, 0), 0);
+	ofconn_uncork(f->c);
+	assert_int_equal(ofconn_tx_queued(f->c), 0);
+	assert_int_equal(read(f->peer, buf, sizeof(buf)), 24);
+	for (uint32_t i = 0; i < 3; i++)
+		assert_int_equal(ntohl(*(uint32_t *)(buf + 8 * i + 4)), i + 1);
+	/* Uncorked again: a send goes out at once. */
+	{
+		struct ofpbuf b;
+
+		ofpbuf_init(&b, 8);
+		hdr(ofpbuf_put_zeros(&b, 8), 4, 10, 8, 9);
+		assert_int_equal(ofconn_send(f->c, &b, true), 0);
+		assert_int_equal(ofconn_tx_queued(f->c), 0);
+	}
+}
+
 /* A message split over several writes arrives once, whole; two in one
  * write arrive as two in one batch. */
 static void test_framing(void **state)
@@ -390,6 +424,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_hello_bitmap_without_13, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_not_hello_first, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_echo, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_cork, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_framing, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bad_length, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bad_version, setup, teardown),

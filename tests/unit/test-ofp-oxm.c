@@ -17,26 +17,7 @@
 #include "openflow/ofp-errors.h"
 #include "openflow/ofp-match.h"
 #include "openflow/ofp-oxm.h"
-
-/* Hex text (spaces ignored) -> bytes; returns the length. */
-static size_t unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-
-	while (*s) {
-		unsigned v;
-
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_true(n < max);
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
+#include "ofp-text-fixture.h"
 
 static void parse_match(const char *s, struct match *m)
 {

@@ -17,25 +17,7 @@
 #include "openflow/ofp-actions.h"
 #include "openflow/ofp-errors.h"
 #include "openflow/ofp-wire-actions.h"
-
-static size_t unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-
-	while (*s) {
-		unsigned v;
-
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_true(n < max);
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
+#include "ofp-text-fixture.h"
 
 static void parse_actions(const char *s, struct ofpacts_buf *b)
 {

@@ -22,12 +22,10 @@
 #include "ofproto/ofproto-private.h"
 #include "openflow/flow-text.h"
 #include "openflow/ofp-actions.h"
-#include "bridge-fixture.h"
-#include "pkt-build.h"
+#include "pkt-fixture.h"
 
-#define DP_BASE  41
-#define N_PORTS  3
-#define HEADROOM 16
+#define DP_BASE 41
+#define N_PORTS 3
 
 struct events {
 	size_t n_pin;
@@ -87,41 +85,7 @@ static int teardown(void **state)
 	return bridge_fixture_teardown(state);
 }
 
-static int flow_mod(struct ofproto *br, enum flow_text_cmd cmd, const char *text, struct ofperr *oe)
-{
-	struct flow_text_mod fm;
-	struct errmsg err;
-	int error = flow_text_parse(text, cmd, ofproto_port_names(br), &fm, &err);
-
-	assert_int_equal(error, 0);
-	error = ofproto_flow_mod_ofp(br, cmd, false, &fm, oe, &err);
-	flow_text_mod_uninit(&fm);
-	return error;
-}
-
-static void add_flow(struct ofproto *br, const char *text)
-{
-	struct ofperr oe = {0};
-
-	assert_int_equal(flow_mod(br, FLOW_TEXT_ADD, text, &oe), 0);
-}
-
-static void del_flows(struct ofproto *br)
-{
-	struct ofperr oe = {0};
-
-	assert_int_equal(flow_mod(br, FLOW_TEXT_DELETE, "", &oe), 0);
-}
-
-static void udp_packet(struct tb *t, uint16_t sport)
-{
-	tb_eth(t, 0, NULL, NULL, 0x0800);
-	tb_ipv4(t, 17, 0x0a000001, 0x0a000002, 0, 64, 0, 8 + 10, 0);
-	tb_udp(t, sport, 53, 10);
-	tb_l4_csum(t, 17);
-}
-
-struct outs {
+struct port_outs {
 	size_t n;
 	uint32_t ports[16];
 };
@@ -129,7 +93,7 @@ struct outs {
 static void rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
                        const struct dp_tunnel_md *tun)
 {
-	struct outs *o = aux;
+	struct port_outs *o = aux;
 
 	if (o->n < 16)
 		o->ports[o->n] = port;
@@ -140,12 +104,9 @@ static const struct dp_exec_ops rec_ops = {.output = rec_output};
 
 static size_t receive(struct fixture *fx, uint32_t ofport, const struct tb *t)
 {
-	uint8_t buf[HEADROOM + 512];
-	struct pkt pkt = {.data = buf + HEADROOM, .len = (uint32_t)t->len, .headroom = HEADROOM};
-	struct outs o = {.n = 0};
+	struct port_outs o = {.n = 0};
 
-	memcpy(pkt.data, t->b, t->len);
-	assert_true(dpif_receive(fx->sw->dpif, DP_BASE + ofport - 1, &pkt, &rec_ops, &o) >= 0);
+	assert_true(bridge_receive(fx, ofport, t, &rec_ops, &o) >= 0);
 	return o.n;
 }
 
@@ -163,9 +124,9 @@ static void test_packet_in(void **state)
 	struct dpif_stats st;
 	struct tb t;
 
-	del_flows(fx->br);
-	add_flow(fx->br, "table=0,priority=0,cookie=0x11,actions=CONTROLLER:128");
-	udp_packet(&t, 1);
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "table=0,priority=0,cookie=0x11,actions=CONTROLLER:128");
+	pkt_udp4(&t, 0, 1, 53);
 	assert_false(fd_readable(fd, 0));
 	receive(fx, 1, &t);
 	assert_true(fd_readable(fd, 0));
@@ -185,10 +146,11 @@ static void test_packet_in(void **state)
 	assert_int_equal(ev.n_pin, 2);
 
 	/* An action in a later table, after metadata and an edit. */
-	add_flow(fx->br, "table=0,priority=5,udp,cookie=0x22,actions=write_metadata:0x5/0xff,"
-	                 "goto_table:3");
-	add_flow(fx->br, "table=3,priority=9,cookie=0x33,"
-	                 "actions=set_field:02:00:00:00:00:42->eth_dst,CONTROLLER");
+	bridge_add_flow(fx->br,
+	                "table=0,priority=5,udp,cookie=0x22,actions=write_metadata:0x5/0xff,"
+	                "goto_table:3");
+	bridge_add_flow(fx->br, "table=3,priority=9,cookie=0x33,"
+	                        "actions=set_field:02:00:00:00:00:42->eth_dst,CONTROLLER");
 	receive(fx, 2, &t);
 	ofswitch_events_run(fx->sw);
 	assert_int_equal(ev.n_pin, 3);
@@ -227,7 +189,7 @@ static void test_packet_in(void **state)
 	ofswitch_events_run(fx->sw);
 	assert_int_equal(ev.n_pin, 4 + DPIF_USERSPACE_QUEUE);
 	assert_false(fd_readable(fd, 0));
-	del_flows(fx->br);
+	bridge_del_flows(fx->br);
 }
 
 static void test_flow_removed(void **state)
@@ -237,14 +199,14 @@ static void test_flow_removed(void **state)
 	struct errmsg err;
 	struct tb t;
 
-	del_flows(fx->br);
+	bridge_del_flows(fx->br);
 	ev.n_fr = 0;
-	add_flow(fx->br, "priority=3,udp,cookie=0x5,send_flow_rem,actions=output:2");
-	add_flow(fx->br, "priority=4,tcp,actions=output:2"); /* no send_flow_rem */
-	udp_packet(&t, 9);
+	bridge_add_flow(fx->br, "priority=3,udp,cookie=0x5,send_flow_rem,actions=output:2");
+	bridge_add_flow(fx->br, "priority=4,tcp,actions=output:2"); /* no send_flow_rem */
+	pkt_udp4(&t, 0, 9, 53);
 	receive(fx, 1, &t);
 	receive(fx, 1, &t);
-	del_flows(fx->br);
+	bridge_del_flows(fx->br);
 	assert_int_equal(ev.n_fr, 1);
 	assert_int_equal(ev.fr[0].reason, OFPROTO_FR_DELETE);
 	assert_int_equal(ev.fr[0].priority, 3);
@@ -254,9 +216,9 @@ static void test_flow_removed(void **state)
 	assert_int_equal(ev.fr[0].match.flow.nw_proto, 17);
 
 	/* Timeouts. */
-	add_flow(fx->br, "priority=3,udp,idle_timeout=5,send_flow_rem,actions=output:2");
-	add_flow(fx->br, "priority=4,tcp,hard_timeout=7,idle_timeout=100,send_flow_rem,"
-	                 "actions=output:2");
+	bridge_add_flow(fx->br, "priority=3,udp,idle_timeout=5,send_flow_rem,actions=output:2");
+	bridge_add_flow(fx->br, "priority=4,tcp,hard_timeout=7,idle_timeout=100,send_flow_rem,"
+	                        "actions=output:2");
 	assert_int_equal(ofproto_expire_rules(fx->br, time_msec() + 8000), 2);
 	ofswitch_events_flush(fx->sw);
 	assert_int_equal(ev.n_fr, 3);
@@ -275,7 +237,7 @@ static void test_flow_removed(void **state)
 		                 0);
 		assert_int_equal(ofproto_group_mod(fx->br, &gm, &oe, &err), 0);
 		ofp_group_mod_uninit(&gm);
-		add_flow(fx->br, "priority=6,udp,send_flow_rem,actions=group:4");
+		bridge_add_flow(fx->br, "priority=6,udp,send_flow_rem,actions=group:4");
 		ofp_group_mod_init(&gm);
 		gm.command = OFPGC_DELETE;
 		gm.group_id = 4;
@@ -291,7 +253,7 @@ static void test_flow_removed(void **state)
 		mm.bands[0].type = OFPMBT_DROP;
 		mm.bands[0].rate = 100;
 		assert_int_equal(ofproto_meter_mod(fx->br, &mm, &oe, &err), 0);
-		add_flow(fx->br, "priority=6,udp,send_flow_rem,actions=meter:8,output:2");
+		bridge_add_flow(fx->br, "priority=6,udp,send_flow_rem,actions=meter:8,output:2");
 		mm.command = OFPMC_DELETE;
 		assert_int_equal(ofproto_meter_mod(fx->br, &mm, &oe, &err), 0);
 		assert_int_equal(ev.n_fr, 5);
@@ -355,9 +317,9 @@ static void test_port_config_in_translation(void **state)
 	struct errmsg err;
 	struct tb t;
 
-	del_flows(fx->br);
-	add_flow(fx->br, "actions=FLOOD");
-	udp_packet(&t, 3);
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "actions=FLOOD");
+	pkt_udp4(&t, 0, 3, 53);
 	assert_int_equal(receive(fx, 1, &t), 2);
 	/* NO_FWD on port 2: the cached flood megaflow follows. */
 	assert_int_equal(ofproto_port_mod(fx->br, 2, zero, OFPPC_NO_FWD, OFPPC_NO_FWD, &oe, &err),
@@ -371,7 +333,7 @@ static void test_port_config_in_translation(void **state)
 	assert_int_equal(ofproto_port_mod(fx->br, 1, zero, 0, OFPPC_NO_RECV, &oe, &err), 0);
 	assert_int_equal(ofproto_port_mod(fx->br, 2, zero, 0, OFPPC_NO_FWD, &oe, &err), 0);
 	assert_int_equal(receive(fx, 1, &t), 2);
-	del_flows(fx->br);
+	bridge_del_flows(fx->br);
 }
 
 static void test_fail_mode_dpid_tables(void **state)
@@ -383,8 +345,8 @@ static void test_fail_mode_dpid_tables(void **state)
 	uint64_t dpid;
 	struct tb t;
 
-	del_flows(fx->br);
-	udp_packet(&t, 4);
+	bridge_del_flows(fx->br);
+	pkt_udp4(&t, 0, 4, 53);
 	assert_int_equal(receive(fx, 1, &t), 0); /* empty tables drop */
 	/* Controllers configured, none connected, standalone: NORMAL. */
 	ofproto_set_controller_state(fx->br, true, false);
@@ -412,10 +374,10 @@ static void test_fail_mode_dpid_tables(void **state)
 	assert_int_equal(ofswitch_bridge_del(fx->sw, "br1", &err), 0);
 
 	/* Table statistics (counted per upcall). */
-	add_flow(fx->br, "table=0,udp,actions=goto_table:1");
-	add_flow(fx->br, "table=1,priority=1,udp,tp_src=77,actions=output:2");
+	bridge_add_flow(fx->br, "table=0,udp,actions=goto_table:1");
+	bridge_add_flow(fx->br, "table=1,priority=1,udp,tp_src=77,actions=output:2");
 	ofproto_table_stats(fx->br, ts);
-	udp_packet(&t, 78); /* misses table 1 */
+	pkt_udp4(&t, 0, 78, 53); /* misses table 1 */
 	receive(fx, 1, &t);
 	{
 		struct ofproto_table_stats ts2[OFPROTO_N_TABLES];
@@ -429,7 +391,7 @@ static void test_fail_mode_dpid_tables(void **state)
 		assert_int_equal(ts2[1].matched_count - ts[1].matched_count, 0);
 	}
 	assert_int_equal(ofproto_flow_limit(fx->br), OFPROTO_FLOW_LIMIT_DEFAULT);
-	del_flows(fx->br);
+	bridge_del_flows(fx->br);
 }
 
 static int packet_out(struct fixture *fx, uint32_t in_port, const struct tb *t, const char *actions,
@@ -464,7 +426,7 @@ static void test_packet_out(void **state)
 	size_t n0 = ev.n_pin;
 	struct tb t;
 
-	udp_packet(&t, 5);
+	pkt_udp4(&t, 0, 5, 53);
 	assert_int_equal(packet_out(fx, OFPP_CONTROLLER, &t,
 	                            "set_field:02:00:00:00:00:55->eth_dst,CONTROLLER:64", &oe),
 	                 0);
@@ -475,8 +437,8 @@ static void test_packet_out(void **state)
 	assert_int_equal(ev.packet[5], 0x55);
 
 	/* output:TABLE runs the tables with the given in_port. */
-	del_flows(fx->br);
-	add_flow(fx->br, "table=0,in_port=2,cookie=0x99,actions=CONTROLLER");
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "table=0,in_port=2,cookie=0x99,actions=CONTROLLER");
 	assert_int_equal(packet_out(fx, 2, &t, "TABLE", &oe), 0);
 	wait_packet_in(fx, n0 + 2);
 	assert_int_equal(ev.pin.cookie, 0x99);
@@ -494,7 +456,7 @@ static void test_packet_out(void **state)
 	oe.set = false;
 	assert_int_equal(packet_out(fx, 1, &t, "group:66", &oe), -EINVAL);
 	assert_int_equal(oe.code, OFPBAC_BAD_OUT_GROUP);
-	del_flows(fx->br);
+	bridge_del_flows(fx->br);
 }
 
 static void test_deferred_revalidation(void **state)
@@ -502,18 +464,18 @@ static void test_deferred_revalidation(void **state)
 	struct fixture *fx = *state;
 	struct tb t;
 
-	del_flows(fx->br);
-	add_flow(fx->br, "udp,actions=output:2");
-	udp_packet(&t, 6);
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "udp,actions=output:2");
+	pkt_udp4(&t, 0, 6, 53);
 	assert_int_equal(receive(fx, 1, &t), 1);
 	ofproto_defer_revalidation(fx->br, true);
-	add_flow(fx->br, "priority=40000,udp,actions=output:2,output:3");
+	bridge_add_flow(fx->br, "priority=40000,udp,actions=output:2,output:3");
 	/* The cached megaflow still forwards by the old rule... */
 	assert_int_equal(receive(fx, 1, &t), 1);
 	/* ...until deferral ends. */
 	ofproto_defer_revalidation(fx->br, false);
 	assert_int_equal(receive(fx, 1, &t), 2);
-	del_flows(fx->br);
+	bridge_del_flows(fx->br);
 }
 
 int main(void)

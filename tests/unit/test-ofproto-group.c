@@ -24,39 +24,13 @@
 #include "ofproto/xlate.h"
 #include "openflow/flow-text.h"
 #include "openflow/ofp-group.h"
-#include "bridge-fixture.h"
-#include "pkt-build.h"
+#include "pkt-fixture.h"
 
 #define DP_BASE  11 /* port pN is datapath port DP_BASE + N - 1 */
 #define N_PORTS  4
 #define HEADROOM 16
 
-struct out_rec {
-	uint32_t port;
-	uint32_t len;
-	uint8_t bytes[256];
-};
-
-struct outs {
-	struct out_rec r[32];
-	size_t n;
-};
-
-static void rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
-                       const struct dp_tunnel_md *tun)
-{
-	struct outs *o = aux;
-	struct out_rec *r;
-
-	assert_true(o->n < ARRAY_SIZE(o->r));
-	r = &o->r[o->n++];
-	r->port = port;
-	r->len = pkt->len;
-	assert_true(pkt->len <= sizeof r->bytes);
-	memcpy(r->bytes, pkt->data, pkt->len);
-}
-
-static const struct dp_exec_ops rec_ops = {.output = rec_output};
+static const struct dp_exec_ops rec_ops = {.output = outs_record};
 
 static int setup(void **state)
 {
@@ -66,82 +40,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	return bridge_fixture_teardown(state);
-}
-
-static int flow_mod(struct ofproto *br, enum flow_text_cmd cmd, const char *text, struct ofperr *oe)
-{
-	struct flow_text_mod fm;
-	struct errmsg err;
-	int error = flow_text_parse(text, cmd, ofproto_port_names(br), &fm, &err);
-
-	assert_int_equal(error, 0);
-	error = ofproto_flow_mod_ofp(br, cmd, false, &fm, oe, &err);
-	flow_text_mod_uninit(&fm);
-	return error;
-}
-
-static void add_flow(struct ofproto *br, const char *text)
-{
-	struct ofperr oe = {0};
-
-	assert_int_equal(flow_mod(br, FLOW_TEXT_ADD, text, &oe), 0);
-}
-
-static void del_flows(struct ofproto *br)
-{
-	struct ofperr oe = {0};
-
-	assert_int_equal(flow_mod(br, FLOW_TEXT_DELETE, "", &oe), 0);
-}
-
-static int group_mod(struct ofproto *br, enum ofp_group_mod_command cmd, const char *text,
-                     struct ofperr *oe)
-{
-	struct ofp_group_mod gm;
-	struct errmsg err;
-	int error = ofp_group_mod_parse(text, cmd, ofproto_port_names(br), &gm, &err);
-
-	if (error)
-		fail_msg("%s: %s", text, err.msg);
-	error = ofproto_group_mod(br, &gm, oe, &err);
-	ofp_group_mod_uninit(&gm);
-	return error;
-}
-
-static void add_group(struct ofproto *br, const char *text)
-{
-	struct ofperr oe = {0};
-
-	assert_int_equal(group_mod(br, OFPGC_ADD, text, &oe), 0);
-}
-
-static void del_groups(struct ofproto *br)
-{
-	struct ofperr oe = {0};
-
-	assert_int_equal(group_mod(br, OFPGC_DELETE, "", &oe), 0);
-}
-
-/* A UDP packet 10.0.0.1:sport -> 10.0.0.2:dport. */
-static void udp_packet(struct tb *t, uint16_t sport, uint16_t dport)
-{
-	tb_eth(t, 0, NULL, NULL, 0x0800);
-	tb_ipv4(t, 17, 0x0a000001, 0x0a000002, 0, 64, 0, 8 + 10, 0);
-	tb_udp(t, sport, dport, 10);
-	tb_l4_csum(t, 17);
-}
-
-/* Runs 't' received on 'ofport' through the datapath into 'o'. */
-static void receive(struct fixture *fx, uint32_t ofport, const struct tb *t, struct outs *o)
-{
-	uint8_t buf[HEADROOM + 512];
-	struct pkt pkt = {.data = buf + HEADROOM, .len = (uint32_t)t->len, .headroom = HEADROOM};
-	int r;
-
-	memcpy(pkt.data, t->b, t->len);
-	o->n = 0;
-	r = dpif_receive(fx->sw->dpif, DP_BASE + ofport - 1, &pkt, &rec_ops, o);
-	assert_true(r >= 0);
 }
 
 static uint32_t dp(uint32_t ofport)
@@ -162,13 +60,13 @@ static void test_all(void **state)
 	struct outs o;
 	struct tb t;
 
-	add_group(fx->br, "group_id=1,type=all,bucket=set_field:02:00:00:00:00:09->eth_dst,"
-	                  "output:2,bucket=output:3");
-	del_flows(fx->br);
-	add_flow(fx->br, "ip,actions=group:1,set_field:10.0.0.7->ip_dst,output:4");
-	udp_packet(&t, 1000, 53);
+	bridge_add_group(fx->br, "group_id=1,type=all,bucket=set_field:02:00:00:00:00:09->eth_dst,"
+	                         "output:2,bucket=output:3");
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "ip,actions=group:1,set_field:10.0.0.7->ip_dst,output:4");
+	pkt_udp4(&t, 0, 1000, 53);
 	for (int round = 0; round < 2; round++) { /* upcall, then the megaflow */
-		receive(fx, 1, &t, &o);
+		outs_receive(fx, 1, &t, &o);
 		assert_int_equal(o.n, 3);
 		assert_int_equal(o.r[0].port, dp(2));
 		assert_int_equal(o.r[0].bytes[5], 0x09);
@@ -181,8 +79,8 @@ static void test_all(void **state)
 		assert_int_equal(nw_dst_of(&o.r[2]), 0x0a000007);
 		assert_memory_equal(o.r[2].bytes, t.b, 6);
 	}
-	del_flows(fx->br);
-	del_groups(fx->br);
+	bridge_del_flows(fx->br);
+	bridge_del_groups(fx->br);
 }
 
 static void test_select(void **state)
@@ -199,18 +97,18 @@ static void test_select(void **state)
 	struct tb t;
 	size_t n;
 
-	add_group(fx->br, "group_id=5,type=select,bucket=weight:1,output:2,"
-	                  "bucket=weight:3,output:3");
-	del_flows(fx->br);
-	add_flow(fx->br, "udp,actions=group:5");
+	bridge_add_group(fx->br, "group_id=5,type=select,bucket=weight:1,output:2,"
+	                         "bucket=weight:3,output:3");
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "udp,actions=group:5");
 	for (unsigned i = 0; i < 2000; i++) {
-		udp_packet(&t, (uint16_t)(1000 + i), 53);
-		receive(fx, 1, &t, &o);
+		pkt_udp4(&t, 0, (uint16_t)(1000 + i), 53);
+		outs_receive(fx, 1, &t, &o);
 		assert_int_equal(o.n, 1);
 		assert_true(o.r[0].port == dp(2) || o.r[0].port == dp(3));
 		count[o.r[0].port - DP_BASE + 1]++;
 		/* The same flow always picks the same bucket. */
-		receive(fx, 1, &t, &o);
+		outs_receive(fx, 1, &t, &o);
 		assert_int_equal(o.n, 1);
 	}
 	/* 1:3 within a generous margin. */
@@ -219,7 +117,7 @@ static void test_select(void **state)
 
 	/* The megaflow holds exactly the hashed fields (and what the rule's
 	 * lookup consulted). */
-	udp_packet(&t, 1234, 53);
+	pkt_udp4(&t, 0, 1234, 53);
 	{
 		struct pkt pkt = {.data = t.b, .len = (uint32_t)t.len};
 
@@ -262,8 +160,8 @@ static void test_select(void **state)
 		ofp_group_mod_uninit(&gms[i]);
 	free(gms);
 	free(st);
-	del_flows(fx->br);
-	del_groups(fx->br);
+	bridge_del_flows(fx->br);
+	bridge_del_groups(fx->br);
 }
 
 static void test_indirect_chain(void **state)
@@ -273,13 +171,14 @@ static void test_indirect_chain(void **state)
 	struct outs o;
 	struct tb t;
 
-	add_group(fx->br, "group_id=1,type=all,bucket=output:2,bucket=output:3");
-	add_group(fx->br,
-	          "group_id=2,type=indirect,bucket=set_field:02:00:00:00:00:99->eth_dst,group:1");
-	del_flows(fx->br);
-	add_flow(fx->br, "udp,actions=group:2,output:4");
-	udp_packet(&t, 7, 53);
-	receive(fx, 1, &t, &o);
+	bridge_add_group(fx->br, "group_id=1,type=all,bucket=output:2,bucket=output:3");
+	bridge_add_group(
+	        fx->br,
+	        "group_id=2,type=indirect,bucket=set_field:02:00:00:00:00:99->eth_dst,group:1");
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "udp,actions=group:2,output:4");
+	pkt_udp4(&t, 0, 7, 53);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 3);
 	assert_int_equal(o.r[0].port, dp(2));
 	assert_int_equal(o.r[1].port, dp(3));
@@ -289,28 +188,29 @@ static void test_indirect_chain(void **state)
 	assert_memory_equal(o.r[2].bytes, t.b, t.len);
 
 	/* 1 -> 2 -> 1 would loop. */
-	assert_int_equal(group_mod(fx->br, OFPGC_MODIFY,
-	                           "group_id=1,type=all,bucket=output:2,bucket=group:2", &oe),
+	assert_int_equal(bridge_group_mod(fx->br, OFPGC_MODIFY,
+	                                  "group_id=1,type=all,bucket=output:2,bucket=group:2",
+	                                  &oe),
 	                 -ELOOP);
 	assert_true(oe.set);
 	assert_int_equal(oe.type, OFPET_GROUP_MOD_FAILED);
 	assert_int_equal(oe.code, OFPGMFC_LOOP);
 	/* Group 1 is used by group 2. */
 	oe.set = false;
-	assert_int_equal(group_mod(fx->br, OFPGC_DELETE, "group_id=1", &oe), -EBUSY);
+	assert_int_equal(bridge_group_mod(fx->br, OFPGC_DELETE, "group_id=1", &oe), -EBUSY);
 	assert_int_equal(oe.code, OFPGMFC_CHAINED_GROUP);
 	/* A bucket naming a missing group. */
 	oe.set = false;
-	assert_int_equal(
-	        group_mod(fx->br, OFPGC_ADD, "group_id=3,type=indirect,bucket=group:77", &oe),
-	        -ENOENT);
+	assert_int_equal(bridge_group_mod(fx->br, OFPGC_ADD,
+	                                  "group_id=3,type=indirect,bucket=group:77", &oe),
+	                 -ENOENT);
 	assert_int_equal(oe.type, OFPET_BAD_ACTION);
 	assert_int_equal(oe.code, OFPBAC_BAD_OUT_GROUP);
 	/* Unchanged: still forwards as before. */
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 3);
-	del_flows(fx->br);
-	del_groups(fx->br);
+	bridge_del_flows(fx->br);
+	bridge_del_groups(fx->br);
 }
 
 static void test_fast_failover(void **state)
@@ -322,34 +222,34 @@ static void test_fast_failover(void **state)
 	struct outs o;
 	struct tb t;
 
-	add_group(fx->br, "group_id=7,type=ff,bucket=watch_port:2,output:2,"
-	                  "bucket=watch_port:3,output:3");
-	del_flows(fx->br);
-	add_flow(fx->br, "udp,actions=group:7");
-	udp_packet(&t, 1, 2);
-	receive(fx, 1, &t, &o);
+	bridge_add_group(fx->br, "group_id=7,type=ff,bucket=watch_port:2,output:2,"
+	                         "bucket=watch_port:3,output:3");
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "udp,actions=group:7");
+	pkt_udp4(&t, 0, 1, 2);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 1);
 	assert_int_equal(o.r[0].port, dp(2));
 
 	/* Port 2 goes down: the cached megaflow follows at once. */
 	assert_int_equal(
 	        ofproto_port_mod(fx->br, 2, zero, OFPPC_PORT_DOWN, OFPPC_PORT_DOWN, &oe, &err), 0);
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 1);
 	assert_int_equal(o.r[0].port, dp(3));
 	/* Both down: nothing is live. */
 	assert_int_equal(
 	        ofproto_port_mod(fx->br, 3, zero, OFPPC_PORT_DOWN, OFPPC_PORT_DOWN, &oe, &err), 0);
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 0);
 	/* Back up. */
 	assert_int_equal(ofproto_port_mod(fx->br, 2, zero, 0, OFPPC_PORT_DOWN, &oe, &err), 0);
 	assert_int_equal(ofproto_port_mod(fx->br, 3, zero, 0, OFPPC_PORT_DOWN, &oe, &err), 0);
-	receive(fx, 1, &t, &o);
+	outs_receive(fx, 1, &t, &o);
 	assert_int_equal(o.n, 1);
 	assert_int_equal(o.r[0].port, dp(2));
-	del_flows(fx->br);
-	del_groups(fx->br);
+	bridge_del_flows(fx->br);
+	bridge_del_groups(fx->br);
 }
 
 static void test_delete_and_errors(void **state)
@@ -361,11 +261,11 @@ static void test_delete_and_errors(void **state)
 	struct ofproto_flow_info *flows;
 	size_t n;
 
-	add_group(fx->br, "group_id=9,type=all,bucket=output:2");
-	del_flows(fx->br);
-	add_flow(fx->br, "priority=5,udp,actions=group:9");
-	add_flow(fx->br, "priority=6,tcp,actions=write_actions(group:9)");
-	add_flow(fx->br, "priority=7,arp,actions=output:3");
+	bridge_add_group(fx->br, "group_id=9,type=all,bucket=output:2");
+	bridge_del_flows(fx->br);
+	bridge_add_flow(fx->br, "priority=5,udp,actions=group:9");
+	bridge_add_flow(fx->br, "priority=6,tcp,actions=write_actions(group:9)");
+	bridge_add_flow(fx->br, "priority=7,arp,actions=output:3");
 	ofproto_group_dump(fx->br, OFPG_ALL, &gms, &st, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(st[0].ref_count, 2);
@@ -374,27 +274,28 @@ static void test_delete_and_errors(void **state)
 	free(st);
 
 	/* Errors. */
-	assert_int_equal(group_mod(fx->br, OFPGC_ADD, "group_id=9,type=all,bucket=output:3", &oe),
-	                 -EEXIST);
+	assert_int_equal(
+	        bridge_group_mod(fx->br, OFPGC_ADD, "group_id=9,type=all,bucket=output:3", &oe),
+	        -EEXIST);
 	assert_int_equal(oe.type, OFPET_GROUP_MOD_FAILED);
 	assert_int_equal(oe.code, OFPGMFC_GROUP_EXISTS);
 	oe.set = false;
 	assert_int_equal(
-	        group_mod(fx->br, OFPGC_MODIFY, "group_id=10,type=all,bucket=output:3", &oe),
+	        bridge_group_mod(fx->br, OFPGC_MODIFY, "group_id=10,type=all,bucket=output:3", &oe),
 	        -ENOENT);
 	assert_int_equal(oe.code, OFPGMFC_UNKNOWN_GROUP);
 	oe.set = false;
-	assert_int_equal(flow_mod(fx->br, FLOW_TEXT_ADD, "priority=8,actions=group:10", &oe),
+	assert_int_equal(bridge_flow_mod(fx->br, FLOW_TEXT_ADD, "priority=8,actions=group:10", &oe),
 	                 -ENOENT);
 	assert_int_equal(oe.type, OFPET_BAD_ACTION);
 	assert_int_equal(oe.code, OFPBAC_BAD_OUT_GROUP);
 	/* Deleting a missing group is fine. */
 	oe.set = false;
-	assert_int_equal(group_mod(fx->br, OFPGC_DELETE, "group_id=10", &oe), 0);
+	assert_int_equal(bridge_group_mod(fx->br, OFPGC_DELETE, "group_id=10", &oe), 0);
 	assert_false(oe.set);
 
 	/* Deleting the group removes the two rules that use it. */
-	assert_int_equal(group_mod(fx->br, OFPGC_DELETE, "group_id=9", &oe), 0);
+	assert_int_equal(bridge_group_mod(fx->br, OFPGC_DELETE, "group_id=9", &oe), 0);
 	ofproto_flow_dump(fx->br, NULL, &flows, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(flows[0].priority, 7);
@@ -402,7 +303,7 @@ static void test_delete_and_errors(void **state)
 	ofproto_group_dump(fx->br, OFPG_ALL, &gms, NULL, &n);
 	assert_int_equal(n, 0);
 	free(gms);
-	del_flows(fx->br);
+	bridge_del_flows(fx->br);
 }
 
 /* The datapath clone action on its own. */
@@ -441,7 +342,7 @@ static void test_clone_action(void **state)
 	assert_string_equal(s, "output:1,clone(set(eth(dst=02:00:00:00:00:77)),output:2),"
 	                       "clone(output:3),pop_vlan,output:4");
 
-	udp_packet(&t, 1, 2);
+	pkt_udp4(&t, 0, 1, 2);
 	pkt = (struct pkt){.data = buf + HEADROOM, .len = (uint32_t)t.len, .headroom = HEADROOM};
 	memcpy(pkt.data, t.b, t.len);
 	assert_int_equal(dp_execute(&pkt, NULL, &a, &rec_ops, &o), 0);

@@ -20,15 +20,13 @@
 #include "ofproto/ofproto-private.h"
 #include "openflow/flow-text.h"
 #include "openflow/ofp-meter.h"
-#include "bridge-fixture.h"
-#include "pkt-build.h"
+#include "pkt-fixture.h"
 
-#define DP_BASE  31
-#define N_PORTS  3
-#define HEADROOM 16
-#define T0       1000000000000ull /* frozen clock, ns */
+#define DP_BASE 31
+#define N_PORTS 3
+#define T0      1000000000000ull /* frozen clock, ns */
 
-struct outs {
+struct last_out {
 	size_t n;
 	uint8_t last[256];
 	uint32_t last_len;
@@ -37,7 +35,7 @@ struct outs {
 static void rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
                        const struct dp_tunnel_md *tun)
 {
-	struct outs *o = aux;
+	struct last_out *o = aux;
 
 	o->n++;
 	o->last_len = pkt->len;
@@ -60,25 +58,6 @@ static int teardown(void **state)
 	return bridge_fixture_teardown(state);
 }
 
-static int flow_mod(struct ofproto *br, enum flow_text_cmd cmd, const char *text, struct ofperr *oe)
-{
-	struct flow_text_mod fm;
-	struct errmsg err;
-	int error = flow_text_parse(text, cmd, ofproto_port_names(br), &fm, &err);
-
-	assert_int_equal(error, 0);
-	error = ofproto_flow_mod_ofp(br, cmd, false, &fm, oe, &err);
-	flow_text_mod_uninit(&fm);
-	return error;
-}
-
-static void add_flow(struct ofproto *br, const char *text)
-{
-	struct ofperr oe = {0};
-
-	assert_int_equal(flow_mod(br, FLOW_TEXT_ADD, text, &oe), 0);
-}
-
 static int meter(struct ofproto *br, enum ofp_meter_mod_command cmd, uint32_t id, uint16_t flags,
                  enum ofp_meter_band_type type, uint32_t rate, uint32_t burst, uint8_t prec,
                  struct ofperr *oe)
@@ -98,26 +77,12 @@ static int meter(struct ofproto *br, enum ofp_meter_mod_command cmd, uint32_t id
 	return ofproto_meter_mod(br, &mm, oe, &err);
 }
 
-static void udp_packet(struct tb *t, uint8_t tos, uint16_t sport)
-{
-	tb_eth(t, 0, NULL, NULL, 0x0800);
-	tb_ipv4(t, 17, 0x0a000001, 0x0a000002, tos, 64, 0, 8 + 10, 0);
-	tb_udp(t, sport, 53, 10);
-	tb_l4_csum(t, 17);
-}
-
 /* Sends 'n' copies of 't' on p1; returns how many came out. */
-static size_t send_n(struct fixture *fx, const struct tb *t, size_t n, struct outs *o)
+static size_t send_n(struct fixture *fx, const struct tb *t, size_t n, struct last_out *o)
 {
 	o->n = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t buf[HEADROOM + 512];
-		struct pkt pkt = {
-		        .data = buf + HEADROOM, .len = (uint32_t)t->len, .headroom = HEADROOM};
-
-		memcpy(pkt.data, t->b, t->len);
-		assert_true(dpif_receive(fx->sw->dpif, DP_BASE, &pkt, &rec_ops, o) >= 0);
-	}
+	for (size_t i = 0; i < n; i++)
+		assert_true(bridge_receive(fx, 1, t, &rec_ops, o) >= 0);
 	return o->n;
 }
 
@@ -127,15 +92,15 @@ static void test_pktps_drop(void **state)
 	struct ofp_meter_mod *mms;
 	struct ofp_meter_stats *st;
 	struct ofperr oe = {0};
-	struct outs o;
+	struct last_out o;
 	struct tb t;
 	size_t n;
 
 	assert_int_equal(meter(fx->br, OFPMC_ADD, 1, OFPMF_PKTPS | OFPMF_BURST | OFPMF_STATS,
 	                       OFPMBT_DROP, 1000, 100, 0, &oe),
 	                 0);
-	add_flow(fx->br, "priority=10,udp,actions=meter:1,output:2");
-	udp_packet(&t, 0, 1);
+	bridge_add_flow(fx->br, "priority=10,udp,actions=meter:1,output:2");
+	pkt_udp4(&t, 0, 1, 53);
 	/* A full bucket of 100 packets, then drops. */
 	assert_int_equal(send_n(fx, &t, 300, &o), 100);
 	/* 50 ms at 1000 packets/s: 50 more. */
@@ -188,15 +153,15 @@ static void test_kbps_default_burst(void **state)
 {
 	struct fixture *fx = *state;
 	struct ofperr oe = {0};
-	struct outs o;
+	struct last_out o;
 	struct tb t;
 	size_t bits, first;
 
 	dpif_meter_set_clock(fx->sw->dpif, T0);
 	/* 800 kbit/s, no burst given: 80 kbit (a tenth of a second). */
 	assert_int_equal(meter(fx->br, OFPMC_ADD, 2, OFPMF_KBPS, OFPMBT_DROP, 800, 0, 0, &oe), 0);
-	add_flow(fx->br, "priority=10,udp,actions=meter:2,output:2");
-	udp_packet(&t, 0, 2);
+	bridge_add_flow(fx->br, "priority=10,udp,actions=meter:2,output:2");
+	pkt_udp4(&t, 0, 2, 53);
 	bits = t.len * 8;
 	first = send_n(fx, &t, 1000, &o);
 	assert_int_equal(first, 80000 / bits);
@@ -215,15 +180,15 @@ static void test_dscp_remark(void **state)
 {
 	struct fixture *fx = *state;
 	struct ofperr oe = {0};
-	struct outs o;
+	struct last_out o;
 	struct tb t;
 
 	dpif_meter_set_clock(fx->sw->dpif, T0);
 	assert_int_equal(meter(fx->br, OFPMC_ADD, 3, OFPMF_PKTPS | OFPMF_BURST, OFPMBT_DSCP_REMARK,
 	                       10, 10, 1, &oe),
 	                 0);
-	add_flow(fx->br, "priority=10,udp,actions=meter:3,output:2");
-	udp_packet(&t, 10 << 2 | 1, 3); /* AF11, ECN 1 */
+	bridge_add_flow(fx->br, "priority=10,udp,actions=meter:3,output:2");
+	pkt_udp4(&t, 10 << 2 | 1, 3, 53); /* AF11, ECN 1 */
 	assert_int_equal(send_n(fx, &t, 10, &o), 10);
 	assert_int_equal(o.last[15], 10 << 2 | 1);
 	/* Over the rate: passed with AF12, ECN kept, checksum right. */
@@ -231,7 +196,7 @@ static void test_dscp_remark(void **state)
 	assert_int_equal(o.last[15], 12 << 2 | 1);
 	assert_true(ipv4_csum_ok(o.last + 14));
 	/* A non-AF DSCP (EF) is left alone. */
-	udp_packet(&t, 46 << 2, 4);
+	pkt_udp4(&t, 46 << 2, 4, 53);
 	assert_int_equal(send_n(fx, &t, 3, &o), 3);
 	assert_int_equal(o.last[15], 46 << 2);
 
@@ -249,7 +214,8 @@ static void test_errors(void **state)
 	struct fixture *fx = *state;
 	struct ofperr oe = {0};
 
-	assert_int_equal(flow_mod(fx->br, FLOW_TEXT_ADD, "actions=meter:9,output:2", &oe), -ENOENT);
+	assert_int_equal(bridge_flow_mod(fx->br, FLOW_TEXT_ADD, "actions=meter:9,output:2", &oe),
+	                 -ENOENT);
 	assert_int_equal(oe.type, OFPET_METER_MOD_FAILED);
 	assert_int_equal(oe.code, OFPMMFC_UNKNOWN_METER);
 	oe.set = false;
@@ -270,7 +236,8 @@ static void test_errors(void **state)
 	assert_true(oe.set);
 	assert_int_equal(oe.type, OFPET_METER_MOD_FAILED);
 	oe.set = false;
-	assert_int_equal(flow_mod(fx->br, FLOW_TEXT_ADD, "actions=meter:9,output:2", &oe), 0);
+	assert_int_equal(bridge_flow_mod(fx->br, FLOW_TEXT_ADD, "actions=meter:9,output:2", &oe),
+	                 0);
 	assert_int_equal(meter(fx->br, OFPMC_DELETE, 9, 0, OFPMBT_DROP, 5, 0, 0, &oe), 0);
 }
 

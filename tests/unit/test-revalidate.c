@@ -25,12 +25,10 @@
 #include "ofproto/xlate.h"
 #include "openflow/flow-text.h"
 #include "openflow/ofp-group.h"
-#include "bridge-fixture.h"
-#include "pkt-build.h"
+#include "pkt-fixture.h"
 
-#define DP_BASE  21 /* port pN (ofport N) is datapath port DP_BASE + N - 1 */
-#define N_PORTS  4
-#define HEADROOM 16
+#define DP_BASE 21 /* port pN (ofport N) is datapath port DP_BASE + N - 1 */
+#define N_PORTS 4
 
 static uint32_t rng_state = 0x2545f491;
 
@@ -47,39 +45,13 @@ static uint32_t pick(uint32_t n)
 	return rng() % n;
 }
 
-/* What a packet's actions produced. */
-struct out_rec {
-	uint32_t port; /* UINT32_MAX: userspace */
-	uint32_t len;
-	uint8_t bytes[300];
-};
-
-struct outs {
-	struct out_rec r[32];
-	size_t n;
-};
-
-static void rec_output(void *aux, uint32_t port, const struct pkt *pkt, unsigned flags,
-                       const struct dp_tunnel_md *tun)
-{
-	struct outs *o = aux;
-	struct out_rec *r;
-
-	assert_true(o->n < ARRAY_SIZE(o->r));
-	r = &o->r[o->n++];
-	r->port = port;
-	r->len = pkt->len;
-	assert_true(pkt->len <= sizeof r->bytes);
-	memcpy(r->bytes, pkt->data, pkt->len);
-}
-
 static void rec_userspace(void *aux, uint64_t cookie, const struct pkt *pkt, unsigned flags,
                           const struct flow *flow)
 {
-	rec_output(aux, UINT32_MAX, pkt, flags, NULL);
+	outs_record(aux, UINT32_MAX, pkt, flags, NULL); /* port UINT32_MAX: userspace */
 }
 
-static const struct dp_exec_ops rec_ops = {.output = rec_output, .userspace = rec_userspace};
+static const struct dp_exec_ops rec_ops = {.output = outs_record, .userspace = rec_userspace};
 
 static int setup(void **state)
 {
@@ -271,62 +243,23 @@ static void add_groups(struct ofproto *br)
 	        "bucket=set_field:2001:db8::1->ipv6_dst,set_field:7->udp_src,output:IN_PORT",
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
-		struct ofp_group_mod gm;
-		struct ofperr oe = {0};
-		struct errmsg err;
-
-		if (ofp_group_mod_parse(groups[i], OFPGC_ADD, ofproto_port_names(br), &gm, &err))
-			fail_msg("%s: %s", groups[i], err.msg);
-		if (ofproto_group_mod(br, &gm, &oe, &err))
-			fail_msg("%s: %s", groups[i], err.msg);
-		ofp_group_mod_uninit(&gm);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(groups); i++)
+		bridge_add_group(br, groups[i]);
 }
 
 /* ---- fast path vs slow path ---- */
 
 static void slow_path(struct fixture *fx, uint32_t ofport, const struct tb *t, struct outs *o)
 {
-	uint8_t buf[HEADROOM + sizeof t->b];
-	struct pkt pkt = {.data = buf + HEADROOM, .len = (uint32_t)t->len, .headroom = HEADROOM};
-	struct dp_actions acts;
-	struct xlate_out xo;
-	struct flow_wc wc;
-	struct flow flow;
-
-	memcpy(pkt.data, t->b, t->len);
-	flow_extract(&pkt, DP_BASE + ofport - 1, &flow);
-	flow.in_port = ofport;
-	dp_actions_init(&acts);
-	memset(&wc, 0, sizeof wc);
-	xlate_out_init(&xo, &acts, &wc);
-	pthread_mutex_lock(&fx->br->mutex);
-	xlate_flow(fx->br, &flow, XLATE_LEARN_NONE, NULL, &xo);
-	pthread_mutex_unlock(&fx->br->mutex);
-	dp_execute(&pkt, NULL, &acts, &rec_ops, o);
-	xlate_out_uninit(&xo);
-	dp_actions_uninit(&acts);
+	bridge_slow_path(fx, ofport, t, &rec_ops, o);
 }
 
 /* Runs 't' through the datapath; returns 1 for a cache hit, 0 for an
  * upcall. */
 static int fast_path(struct fixture *fx, uint32_t ofport, const struct tb *t, struct outs *o)
 {
-	uint8_t buf[HEADROOM + sizeof t->b];
-	int r;
-
-	for (;;) {
-		struct pkt pkt = {
-		        .data = buf + HEADROOM, .len = (uint32_t)t->len, .headroom = HEADROOM};
-
-		memcpy(pkt.data, t->b, t->len);
-		o->n = 0;
-		r = dpif_receive(fx->sw->dpif, DP_BASE + ofport - 1, &pkt, &rec_ops, o);
-		if (r != -EAGAIN)
-			return r;
-		usleep(20000); /* upcall rate limit: let tokens refill */
-	}
+	o->n = 0;
+	return bridge_receive(fx, ofport, t, &rec_ops, o);
 }
 
 static void compare(const struct outs *fast, const struct outs *slow, const struct tb *t,
