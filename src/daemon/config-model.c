@@ -315,9 +315,10 @@ void config_port_set_options(struct config_port *port, const char *options)
 
 int config_port_options_check(const char *type, const char *options, struct errmsg *err)
 {
-	static const char *const tunnel[] = {"remote_ip", "local_ip", "key", "dst_port",
-	                                     "ttl",       "tos",      NULL};
-	static const char *const gre[] = {"remote_ip", "local_ip", "key", "ttl", "tos", NULL};
+	static const char *const tunnel[] = {"remote_ip", "local_ip", "key",     "dst_port",
+	                                     "ttl",       "tos",      "tx_path", NULL};
+	static const char *const gre[] = {"remote_ip", "local_ip", "key", "ttl",
+	                                  "tos",       "tx_path",  NULL};
 	static const char *const tun[] = {"mac", "ip", NULL};
 	const char *const *allowed = NULL;
 	unsigned seen = 0;

@@ -27,7 +27,7 @@ struct port_request {
 /* The add-port options that belong to the port type (netdev_args.options),
  * in the order they are stored. */
 static const char *const port_type_options[] = {"remote_ip", "local_ip", "key", "dst_port", "ttl",
-                                                "tos",       "mac",      "ip",  NULL};
+                                                "tos",       "tx_path",  "mac", "ip",       NULL};
 
 static const char *option_string(json_t *options, const char *key)
 {
@@ -40,7 +40,7 @@ static bool port_request_parse(json_t *params, struct port_request *req, int *co
 {
 	static const char *const allowed[] = {"type",     "peer", "netns",    "ofport", "remote_ip",
 	                                      "local_ip", "key",  "dst_port", "ttl",    "tos",
-	                                      "mac",      "ip",   NULL};
+	                                      "tx_path",  "mac",  "ip",       NULL};
 	json_t *options = json_object_get(params, "options");
 	struct netdev_args args;
 	const char *ofport;
@@ -297,6 +297,15 @@ json_t *rpcm_dump_ports(struct pbd *d, json_t *params, int *code, struct errmsg 
 		                  (json_int_t)s.tx_dropped, "tx_errors", (json_int_t)s.tx_errors));
 		json_object_set_new(json_array_get(list, i), "vlan_drops",
 		                    json_integer((json_int_t)ofproto_port_vlan_drops(br, p->name)));
+		if (!strcmp(p->type, "vxlan") || !strcmp(p->type, "geneve") ||
+		    !strcmp(p->type, "gre")) {
+			json_t *o = json_array_get(list, i);
+
+			json_object_set_new(o, "tnl_tx_packet",
+			                    json_integer((json_int_t)s.tnl_tx_packet));
+			json_object_set_new(o, "tnl_tx_kernel",
+			                    json_integer((json_int_t)s.tnl_tx_kernel));
+		}
 	}
 	free(live);
 	return json_pack("{s:o}", "ports", list);

@@ -1,12 +1,17 @@
 /* netdev-tunnel.c - the vxlan, geneve and gre port types: option parsing,
  * the receive sockets shared per (protocol, UDP port) with demultiplexing to
  * the ports, decapsulation into tunnel metadata, and encapsulation with a
- * route lookup and MTU check before sending through a raw IPv4 socket.
- * Header formats are in tnl-*.c; see netdev-tunnel.h and docs/tunnels.md. */
+ * cached route and neighbour lookup and an MTU check before sending whole
+ * frames on the underlay device (AF_PACKET) or, when the next hop's MAC is
+ * not known, through a raw IPv4 socket.  Header formats are in tnl-*.c; see
+ * netdev-tunnel.h and docs/tunnels.md. */
 #include "netdev/netdev-tunnel.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -85,6 +90,7 @@ struct tnl_config {
 	bool remote_flow; /* remote_ip=flow */
 	bool key_flow;    /* key=flow */
 	bool tos_inherit; /* tos=inherit */
+	bool tx_kernel;   /* tx_path=kernel: never send frames on the underlay */
 	uint32_t remote;  /* remote_ip */
 	uint32_t local;   /* local_ip, 0 = the route's preferred source */
 	uint64_t key;
@@ -93,11 +99,12 @@ struct tnl_config {
 	uint8_t tos;
 };
 
-enum { OPT_REMOTE, OPT_LOCAL, OPT_KEY, OPT_DST_PORT, OPT_TTL, OPT_TOS, OPT_N };
+enum { OPT_REMOTE, OPT_LOCAL, OPT_KEY, OPT_DST_PORT, OPT_TTL, OPT_TOS, OPT_TX_PATH, OPT_N };
 
-static const char *const tnl_udp_opts[] = {"remote_ip", "local_ip", "key", "dst_port",
-                                           "ttl",       "tos",      NULL};
-static const char *const tnl_gre_opts[] = {"remote_ip", "local_ip", "key", "ttl", "tos", NULL};
+static const char *const tnl_udp_opts[] = {"remote_ip", "local_ip", "key",     "dst_port",
+                                           "ttl",       "tos",      "tx_path", NULL};
+static const char *const tnl_gre_opts[] = {"remote_ip", "local_ip", "key", "ttl",
+                                           "tos",       "tx_path",  NULL};
 
 static enum tnl_proto tnl_proto_of(const char *type)
 {
@@ -143,6 +150,7 @@ static int tnl_config_parse(const struct netdev_args *args, struct tnl_config *c
 		v[OPT_DST_PORT][0] = '\0';
 		memcpy(v[OPT_TTL], raw[3], sizeof v[0]);
 		memcpy(v[OPT_TOS], raw[4], sizeof v[0]);
+		memcpy(v[OPT_TX_PATH], raw[5], sizeof v[0]);
 	} else {
 		error = netdev_options_split(name, args->options, tnl_udp_opts, v, err);
 		if (error)
@@ -203,6 +211,12 @@ static int tnl_config_parse(const struct netdev_args *args, struct tnl_config *c
 			                  name, v[OPT_TOS]);
 		c->tos = (uint8_t)n;
 	}
+	if (!strcmp(v[OPT_TX_PATH], "kernel"))
+		c->tx_kernel = true;
+	else if (v[OPT_TX_PATH][0] && strcmp(v[OPT_TX_PATH], "packet"))
+		return errmsg_set(err, -EINVAL,
+		                  "port %s: tx_path: expected 'packet' or 'kernel', got '%s'", name,
+		                  v[OPT_TX_PATH]);
 	return 0;
 }
 
@@ -254,10 +268,14 @@ struct netdev_tnl {
 	struct tnl_pending *taken;           /* handed out in the last batch */
 
 	/* Datapath thread (tx). */
-	int tx_fd; /* raw IPv4, IP_HDRINCL */
+	int tx_fd;  /* raw IPv4, IP_HDRINCL: the kernel routes and resolves */
+	int pkt_fd; /* AF_PACKET, protocol 0 (receives nothing): whole frames */
 	struct route_cache routes;
-	uint8_t (*tx_hdrs)[TNL_MAX_HLEN];
+	uint8_t (*tx_hdrs)[TNL_MAX_FRAME_HLEN];
+	uint16_t ip_id; /* of the next frame sent on pkt_fd */
 	uint64_t last_warn_ms;
+	/* Frames sent by each path (any thread reads them). */
+	_Atomic uint64_t n_tx_packet, n_tx_kernel;
 };
 
 static pthread_mutex_t tnl_socks_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -426,6 +444,8 @@ static void tnl_free(struct netdev_tnl *t)
 		close(t->efd);
 	if (t->tx_fd >= 0)
 		close(t->tx_fd);
+	if (t->pkt_fd >= 0)
+		close(t->pkt_fd);
 	tnl_pending_free(t->taken);
 	free(t->rx_bufs);
 	free(t->tx_hdrs);
@@ -441,7 +461,7 @@ static int tnl_construct(struct netdev *dev, const struct netdev_args *args, uns
 
 	(void)flags;
 	t->dev = dev;
-	t->efd = t->pfd = t->tx_fd = -1;
+	t->efd = t->pfd = t->tx_fd = t->pkt_fd = -1;
 	t->pending_tail = &t->pending;
 	error = tnl_config_parse(args, &t->cfg, err);
 	if (error)
@@ -451,6 +471,15 @@ static int tnl_construct(struct netdev *dev, const struct netdev_args *args, uns
 		error = errmsg_set(err, -errno, "port %s: cannot open a raw IPv4 socket: %s",
 		                   dev->name, strerror(errno));
 		goto out;
+	}
+	if (!t->cfg.tx_kernel) {
+		t->pkt_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (t->pkt_fd < 0) {
+			error = errmsg_set(err, -errno,
+			                   "port %s: cannot open an AF_PACKET socket: %s",
+			                   dev->name, strerror(errno));
+			goto out;
+		}
 	}
 	t->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	t->pfd = epoll_create1(EPOLL_CLOEXEC);
@@ -469,7 +498,8 @@ static int tnl_construct(struct netdev *dev, const struct netdev_args *args, uns
 		goto out;
 	}
 	t->rx_bufs = xmalloc((size_t)PKT_BATCH_MAX * TNL_RX_BUF);
-	t->tx_hdrs = xmalloc((size_t)PKT_BATCH_MAX * TNL_MAX_HLEN);
+	t->tx_hdrs = xmalloc((size_t)PKT_BATCH_MAX * TNL_MAX_FRAME_HLEN);
+	t->ip_id = (uint16_t)(time_msec() * 2654435761u >> 16);
 	route_cache_init(&t->routes);
 	dev->ifindex = 0;
 	dev->priv = t;
@@ -741,6 +771,76 @@ static uint8_t tnl_inner_tos(const uint8_t *f, size_t len)
 	return 0;
 }
 
+/* Logs which path frames to a remote take, when that changes. */
+static void tnl_log_path(const struct netdev_tnl *t, const struct route_cache_entry *re)
+{
+	const uint32_t d = re->dst, h = re->info.gateway ? re->info.gateway : re->dst;
+	char dev[IF_NAMESIZE] = "?", mac[18];
+
+	if (!if_indextoname((unsigned)re->info.ifindex, dev))
+		snprintf(dev, sizeof dev, "#%d", re->info.ifindex);
+	if (re->l2_error) {
+		VLOG_INFO("port %s: remote %u.%u.%u.%u: sending through the kernel (%s: %s)",
+		          t->dev->name, d >> 24, (d >> 16) & 0xff, (d >> 8) & 0xff, d & 0xff, dev,
+		          re->l2_error == -ENOENT       ? "next hop not resolved"
+		          : re->l2_error == -EOPNOTSUPP ? "local, or not an Ethernet device"
+		                                        : strerror(-re->l2_error));
+		return;
+	}
+	eth_addr_format(re->l2.dst_mac, mac);
+	VLOG_INFO("port %s: remote %u.%u.%u.%u: sending frames on %s to next hop %u.%u.%u.%u at %s",
+	          t->dev->name, d >> 24, (d >> 16) & 0xff, (d >> 8) & 0xff, d & 0xff, dev, h >> 24,
+	          (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff, mac);
+}
+
+/* A tunnel frame ready to send: which socket, the destination (to forget
+ * the cached next hop if the device refuses the frame). */
+struct tnl_tx_msg {
+	bool packet; /* on pkt_fd (else tx_fd) */
+	uint32_t dst;
+	union {
+		struct sockaddr_in in;
+		struct sockaddr_ll ll;
+	} addr;
+};
+
+/* Sends msgs[0..n) (all for the same socket) and counts them. */
+static void tnl_send_run(struct netdev_tnl *t, struct mmsghdr *msgs, struct tnl_tx_msg *tm,
+                         unsigned n, uint64_t *sent, uint64_t *bytes, uint64_t *dropped,
+                         uint64_t *errors)
+{
+	int fd = tm[0].packet ? t->pkt_fd : t->tx_fd;
+	uint64_t ok = 0;
+
+	for (unsigned done = 0; done < n;) {
+		int r = sendmmsg(fd, msgs + done, n - done, MSG_DONTWAIT);
+
+		if (r <= 0) {
+			/* The first message failed: count it and go on. */
+			int error = errno;
+
+			if (error == EAGAIN || error == ENOBUFS) {
+				(*dropped)++;
+			} else {
+				(*errors)++;
+				tnl_warn(t, "send%s: %s", tm[done].packet ? " on the underlay" : "",
+				         strerror(error));
+				/* The device went away, down, or changed: look again. */
+				if (tm[done].packet)
+					route_cache_invalidate(&t->routes, tm[done].dst);
+			}
+			done++;
+			continue;
+		}
+		for (int k = 0; k < r; k++)
+			*bytes += msgs[done + (unsigned)k].msg_hdr.msg_iov[1].iov_len;
+		ok += (uint64_t)r;
+		done += (unsigned)r;
+	}
+	*sent += ok;
+	netdev_counter_add(tm[0].packet ? &t->n_tx_packet : &t->n_tx_kernel, ok);
+}
+
 static int tnl_tx_batch_tnl(struct netdev *dev, struct pkt *const *pkts,
                             const struct pkt_tnl *const *md, int n)
 {
@@ -748,10 +848,9 @@ static int tnl_tx_batch_tnl(struct netdev *dev, struct pkt *const *pkts,
 	const struct tnl_config *c = &t->cfg;
 	struct mmsghdr msgs[PKT_BATCH_MAX];
 	struct iovec iovs[PKT_BATCH_MAX][2];
-	struct sockaddr_in addrs[PKT_BATCH_MAX];
-	uint64_t now = time_msec(), bytes = 0, dropped = 0, errors = 0;
+	struct tnl_tx_msg tm[PKT_BATCH_MAX];
+	uint64_t now = time_msec(), sent = 0, bytes = 0, dropped = 0, errors = 0;
 	unsigned m = 0;
-	int sent = 0;
 
 	if (n > PKT_BATCH_MAX)
 		n = PKT_BATCH_MAX;
@@ -759,8 +858,9 @@ static int tnl_tx_batch_tnl(struct netdev *dev, struct pkt *const *pkts,
 		const struct pkt *pkt = pkts[i];
 		const struct pkt_tnl *d = md ? md[i] : NULL;
 		struct tnl_encap e = {.proto = c->proto, .df = true, .udp_dst = c->dst_port};
-		struct route_info ri;
-		int hlen, error;
+		struct route_cache_entry *re;
+		bool packet;
+		int hlen;
 
 		e.dst = c->remote_flow ? (d ? d->tun_dst : 0) : c->remote;
 		if (!e.dst) {
@@ -780,28 +880,56 @@ static int tnl_tx_batch_tnl(struct netdev *dev, struct pkt *const *pkts,
 			e.gnv_len = d->gnv_len;
 			e.gnv_data = d->gnv_data;
 		}
-		error = route_cache_get(&t->routes, e.dst, now, &ri);
-		if (error) {
+		re = route_cache_find(&t->routes, e.dst, now, !c->tx_kernel);
+		if (re->error) {
 			errors++;
 			tnl_warn(t, "no route to %u.%u.%u.%u: %s", e.dst >> 24,
 			         (e.dst >> 16) & 0xff, (e.dst >> 8) & 0xff, e.dst & 0xff,
-			         strerror(-error));
+			         strerror(-re->error));
 			continue;
 		}
-		e.src = c->local ? c->local : ri.prefsrc;
+		if (re->l2_changed && !c->tx_kernel) {
+			re->l2_changed = false;
+			tnl_log_path(t, re);
+		}
+		e.src = c->local ? c->local : re->info.prefsrc;
 		e.udp_csum = e.src != 0; /* the kernel picks a missing source */
 		e.ttl = c->ttl;
 		e.tos = c->tos_inherit ? tnl_inner_tos(pkt->data, pkt->len) : c->tos;
 		e.udp_src = tnl_udp_src_port(pkt->data, pkt->len);
-		if (tnl_hdr_len(&e) + pkt->len > (size_t)ri.mtu) {
+		if (tnl_hdr_len(&e) + pkt->len > (size_t)re->info.mtu) {
 			dropped++;
 			tnl_warn(t,
 			         "%zu-byte packet exceeds the path MTU %d to %u.%u.%u.%u: dropped",
-			         tnl_hdr_len(&e) + pkt->len, ri.mtu, e.dst >> 24,
+			         tnl_hdr_len(&e) + pkt->len, re->info.mtu, e.dst >> 24,
 			         (e.dst >> 16) & 0xff, (e.dst >> 8) & 0xff, e.dst & 0xff);
 			continue;
 		}
-		hlen = tnl_build(&e, pkt->data, pkt->len, t->tx_hdrs[m]);
+		/* On the underlay when the next hop's MAC is known, except one
+		 * frame per refresh of an unconfirmed (STALE...) neighbour, which
+		 * goes through the kernel so that it verifies the entry again. */
+		packet = !re->l2_error && e.src;
+		if (packet && re->l2_probe) {
+			re->l2_probe = false;
+			packet = false;
+		}
+		memset(&tm[m], 0, sizeof tm[m]);
+		tm[m].packet = packet;
+		tm[m].dst = e.dst;
+		if (packet) {
+			e.ip_id = t->ip_id++;
+			hlen = tnl_build_frame(&e, re->l2.dst_mac, re->l2.src_mac, pkt->data,
+			                       pkt->len, t->tx_hdrs[m]);
+			tm[m].addr.ll.sll_family = AF_PACKET;
+			tm[m].addr.ll.sll_protocol = htons(ETH_P_IP);
+			tm[m].addr.ll.sll_ifindex = re->info.ifindex;
+			tm[m].addr.ll.sll_halen = 6;
+			memcpy(tm[m].addr.ll.sll_addr, re->l2.dst_mac, 6);
+		} else {
+			hlen = tnl_build(&e, pkt->data, pkt->len, t->tx_hdrs[m]);
+			tm[m].addr.in.sin_family = AF_INET;
+			tm[m].addr.in.sin_addr.s_addr = htonl(e.dst);
+		}
 		if (hlen < 0) {
 			dropped++;
 			continue;
@@ -810,42 +938,35 @@ static int tnl_tx_batch_tnl(struct netdev *dev, struct pkt *const *pkts,
 		iovs[m][0].iov_len = (size_t)hlen;
 		iovs[m][1].iov_base = pkt->data;
 		iovs[m][1].iov_len = pkt->len;
-		memset(&addrs[m], 0, sizeof addrs[m]);
-		addrs[m].sin_family = AF_INET;
-		addrs[m].sin_addr.s_addr = htonl(e.dst);
 		memset(&msgs[m], 0, sizeof msgs[m]);
 		msgs[m].msg_hdr.msg_iov = iovs[m];
 		msgs[m].msg_hdr.msg_iovlen = 2;
-		msgs[m].msg_hdr.msg_name = &addrs[m];
-		msgs[m].msg_hdr.msg_namelen = sizeof addrs[m];
+		msgs[m].msg_hdr.msg_name = &tm[m].addr;
+		msgs[m].msg_hdr.msg_namelen = packet ? sizeof tm[m].addr.ll : sizeof tm[m].addr.in;
 		m++;
 	}
-	for (unsigned done = 0; done < m;) {
-		int r = sendmmsg(t->tx_fd, msgs + done, m - done, MSG_DONTWAIT);
-
-		if (r <= 0) {
-			/* The first message failed: count it and go on. */
-			if (errno == EAGAIN || errno == ENOBUFS)
-				dropped++;
-			else
-				errors++;
-			if (errno != EAGAIN && errno != ENOBUFS)
-				tnl_warn(t, "send: %s", strerror(errno));
-			done++;
+	/* Runs of frames for the same socket, in order. */
+	for (unsigned start = 0, end; start < m; start = end) {
+		for (end = start + 1; end < m && tm[end].packet == tm[start].packet; end++)
 			continue;
-		}
-		for (int k = 0; k < r; k++)
-			bytes += iovs[done + (unsigned)k][1].iov_len;
-		sent += r;
-		done += (unsigned)r;
+		tnl_send_run(t, msgs + start, tm + start, end - start, &sent, &bytes, &dropped,
+		             &errors);
 	}
-	netdev_count_tx(dev, (uint64_t)sent, bytes, dropped, errors);
-	return sent;
+	netdev_count_tx(dev, sent, bytes, dropped, errors);
+	return (int)sent;
 }
 
 static int tnl_tx_batch(struct netdev *dev, struct pkt *const *pkts, int n)
 {
 	return tnl_tx_batch_tnl(dev, pkts, NULL, n);
+}
+
+static void tnl_get_stats(const struct netdev *dev, struct netdev_stats *stats)
+{
+	const struct netdev_tnl *t = dev->priv;
+
+	stats->tnl_tx_packet = atomic_load_explicit(&t->n_tx_packet, memory_order_relaxed);
+	stats->tnl_tx_kernel = atomic_load_explicit(&t->n_tx_kernel, memory_order_relaxed);
 }
 
 static int tnl_get_fd(const struct netdev *dev)
@@ -907,7 +1028,7 @@ static enum netdev_link tnl_get_link(const struct netdev *dev)
 		.destruct = tnl_destruct, .rx_batch = tnl_rx_batch, .tx_batch = tnl_tx_batch,      \
 		.get_fd = tnl_get_fd, .tx_batch_tnl = tnl_tx_batch_tnl,                            \
 		.tnl_flow_fields = tnl_flow_fields, .get_mac = tnl_get_mac,                        \
-		.get_mtu = tnl_get_mtu, .get_link = tnl_get_link,                                  \
+		.get_mtu = tnl_get_mtu, .get_link = tnl_get_link, .get_stats = tnl_get_stats,      \
 	}
 
 const struct netdev_class netdev_vxlan_class = TNL_CLASS("vxlan");

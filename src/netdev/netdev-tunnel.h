@@ -3,11 +3,13 @@
  * with the "tun" type.
  *
  * A tunnel port has no kernel device: it encapsulates what the switch sends
- * to it in an outer IPv4 (+UDP) header and hands it to the host's IP stack
- * through a raw IPv4 socket; it receives from a UDP socket (VXLAN, Geneve)
- * or a raw IPPROTO_GRE socket shared by every tunnel port of the daemon with
- * the same protocol and UDP port, demultiplexed by remote address and key.
- * Design, options and counters: docs/tunnels.md. */
+ * to it in an outer IPv4 (+UDP) header and sends the whole frame on the
+ * underlay device (AF_PACKET, with its own cached route and neighbour
+ * lookups) or, until the next hop is resolved (or with tx_path=kernel),
+ * hands it to the host's IP stack through a raw IPv4 socket; it receives from a UDP socket (VXLAN,
+ * Geneve) or a raw IPPROTO_GRE socket shared by every tunnel port of the daemon with the same
+ * protocol and UDP port, demultiplexed by remote address and key. Design, options and counters:
+ * docs/tunnels.md. */
 #ifndef PB_NETDEV_TUNNEL_H
 #define PB_NETDEV_TUNNEL_H
 

@@ -139,6 +139,7 @@ void netdev_get_stats(const struct netdev *dev, struct netdev_stats *stats)
 	stats->tx_bytes = counter_read(&c->tx_bytes);
 	stats->tx_dropped = counter_read(&c->tx_dropped);
 	stats->tx_errors = counter_read(&c->tx_errors);
+	stats->tnl_tx_packet = stats->tnl_tx_kernel = 0;
 	if (dev->class->get_stats)
 		dev->class->get_stats(dev, stats);
 }

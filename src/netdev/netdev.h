@@ -43,6 +43,10 @@ enum {
 struct netdev_stats {
 	uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
 	uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
+	/* Tunnel ports only (0 for others): of tx_packets, the frames sent on
+	 * the underlay device by AF_PACKET and those sent through the kernel's
+	 * IP stack (raw socket).  See docs/tunnels.md. */
+	uint64_t tnl_tx_packet, tnl_tx_kernel;
 };
 
 /* Link state as shown by 'pbctl show'. */

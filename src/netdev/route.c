@@ -1,12 +1,14 @@
-/* route.c - rtnetlink RTM_GETROUTE / RTM_GETNEIGH lookups and the small
- * route cache of the tunnel ports (see route.h). */
+/* route.c - rtnetlink RTM_GETROUTE / RTM_GETNEIGH / RTM_GETLINK lookups, the
+ * next hop's link layer for whole-frame sends, and the small route cache of
+ * the tunnel ports (see route.h). */
 #include "netdev/route.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -90,6 +92,7 @@ int route_lookup(uint32_t dst, struct route_info *info)
 	if (!r.found || !info->ifindex || (r.type != RTN_UNICAST && r.type != RTN_LOCAL))
 		return -ENETUNREACH;
 	info->mtu = r.mtu;
+	info->local = r.type == RTN_LOCAL;
 	if (!info->mtu) {
 		char name[IF_NAMESIZE];
 		struct nl_link_info li;
@@ -105,6 +108,7 @@ int route_lookup(uint32_t dst, struct route_info *info)
 struct neigh_reply {
 	uint8_t *mac;
 	bool found;
+	uint16_t state;
 };
 
 static int neigh_attr_cb(const struct nlattr *attr, void *data)
@@ -124,13 +128,16 @@ static int neigh_msg_cb(const struct nlmsghdr *nlh, void *data)
 	const uint16_t usable =
 	        NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
 
+	struct neigh_reply *r = data;
+
 	if (nlh->nlmsg_type != RTM_NEWNEIGH || !(ndm->ndm_state & usable))
 		return MNL_CB_OK;
+	r->state = ndm->ndm_state;
 	mnl_attr_parse(nlh, sizeof *ndm, neigh_attr_cb, data);
 	return MNL_CB_OK;
 }
 
-int neigh_lookup(int ifindex, uint32_t ip, uint8_t mac[6])
+int neigh_lookup(int ifindex, uint32_t ip, uint8_t mac[6], uint16_t *state)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -147,8 +154,89 @@ int neigh_lookup(int ifindex, uint32_t ip, uint8_t mac[6])
 	mnl_attr_put(nlh, NDA_DST, 4, addr);
 	error = nl_transact(nlh, neigh_msg_cb, &r);
 	if (error)
-		return error;
+		return error == -ENOENT || error == -ENODATA ? -ENOENT : error;
+	if (state)
+		*state = r.state;
 	return r.found ? 0 : -ENOENT;
+}
+
+struct link_reply {
+	uint16_t type;
+	unsigned flags;
+	uint8_t *mac;
+	bool found;
+};
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct link_reply *r = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_ADDRESS && mnl_attr_get_payload_len(attr) == 6)
+		memcpy(r->mac, mnl_attr_get_payload(attr), 6);
+	return MNL_CB_OK;
+}
+
+static int link_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct link_reply *r = data;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	r->found = true;
+	r->type = ifi->ifi_type;
+	r->flags = ifi->ifi_flags;
+	mnl_attr_parse(nlh, sizeof *ifi, link_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+int route_link_get(int ifindex, uint16_t *type, unsigned *flags, uint8_t mac[6])
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct link_reply r = {.mac = mac};
+	struct ifinfomsg *ifi;
+	int error;
+
+	memset(mac, 0, 6);
+	nlh->nlmsg_type = RTM_GETLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	error = nl_transact(nlh, link_msg_cb, &r);
+	if (error)
+		return error;
+	if (!r.found)
+		return -ENODEV;
+	*type = r.type;
+	*flags = r.flags;
+	return 0;
+}
+
+int route_l2_lookup(uint32_t dst, const struct route_info *info, struct route_l2 *l2)
+{
+	static const uint8_t zero[6];
+	uint16_t type = 0, state = 0;
+	unsigned flags = 0;
+	int error;
+
+	memset(l2, 0, sizeof *l2);
+	if (info->local || !info->prefsrc || info->ifindex <= 0)
+		return -EOPNOTSUPP;
+	error = route_link_get(info->ifindex, &type, &flags, l2->src_mac);
+	if (error)
+		return error;
+	if (type != ARPHRD_ETHER || (flags & (IFF_UP | IFF_LOOPBACK)) != IFF_UP ||
+	    !memcmp(l2->src_mac, zero, 6))
+		return -EOPNOTSUPP;
+	error = neigh_lookup(info->ifindex, info->gateway ? info->gateway : dst, l2->dst_mac,
+	                     &state);
+	if (error)
+		return error;
+	if (!memcmp(l2->dst_mac, zero, 6))
+		return -ENOENT;
+	l2->confirmed = (state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP)) != 0;
+	return 0;
 }
 
 void route_cache_init(struct route_cache *c)
@@ -156,9 +244,11 @@ void route_cache_init(struct route_cache *c)
 	memset(c, 0, sizeof *c);
 }
 
-int route_cache_get(struct route_cache *c, uint32_t dst, uint64_t now_ms, struct route_info *info)
+struct route_cache_entry *route_cache_find(struct route_cache *c, uint32_t dst, uint64_t now_ms,
+                                           bool l2)
 {
-	struct route_cache_entry *e = NULL;
+	struct route_cache_entry *e = NULL, old;
+	uint64_t ttl = ROUTE_CACHE_TTL_MS;
 
 	for (unsigned i = 0; i < ROUTE_CACHE_SIZE; i++) {
 		if (c->e[i].expires_ms && c->e[i].dst == dst) {
@@ -166,17 +256,38 @@ int route_cache_get(struct route_cache *c, uint32_t dst, uint64_t now_ms, struct
 			break;
 		}
 	}
-	if (e && now_ms < e->expires_ms) {
-		*info = e->info;
-		return e->error;
-	}
+	if (e && now_ms < e->expires_ms)
+		return e;
 	if (!e) {
 		e = &c->e[c->next];
 		c->next = (c->next + 1) % ROUTE_CACHE_SIZE;
+		e->expires_ms = 0;
 	}
+	old = *e;
 	e->dst = dst;
 	e->error = route_lookup(dst, &e->info);
-	e->expires_ms = now_ms + (e->error ? ROUTE_CACHE_TTL_MS / 10 : ROUTE_CACHE_TTL_MS);
-	*info = e->info;
-	return e->error;
+	e->l2_error = -EOPNOTSUPP;
+	e->l2_probe = false;
+	memset(&e->l2, 0, sizeof e->l2);
+	if (e->error)
+		ttl /= 10;
+	else if (l2) {
+		e->l2_error = route_l2_lookup(dst, &e->info, &e->l2);
+		if (e->l2_error == -ENOENT)
+			ttl /= 10; /* pick the MAC up soon after the kernel resolves it */
+		e->l2_probe = !e->l2_error && !e->l2.confirmed;
+	}
+	e->l2_changed = !old.expires_ms || old.dst != dst || old.l2_error != e->l2_error ||
+	                memcmp(old.l2.dst_mac, e->l2.dst_mac, 6) ||
+	                memcmp(old.l2.src_mac, e->l2.src_mac, 6) ||
+	                old.info.ifindex != e->info.ifindex;
+	e->expires_ms = now_ms + ttl;
+	return e;
+}
+
+void route_cache_invalidate(struct route_cache *c, uint32_t dst)
+{
+	for (unsigned i = 0; i < ROUTE_CACHE_SIZE; i++)
+		if (c->e[i].expires_ms && c->e[i].dst == dst)
+			c->e[i].expires_ms = 1;
 }

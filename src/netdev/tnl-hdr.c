@@ -47,7 +47,7 @@ int tnl_build(const struct tnl_encap *e, const uint8_t *inner, size_t inner_len,
 	hdr[0] = 0x45;
 	hdr[1] = e->tos;
 	pb_put_be16(hdr + 2, (uint16_t)total);
-	pb_put_be16(hdr + 4, 0);
+	pb_put_be16(hdr + 4, e->ip_id);
 	pb_put_be16(hdr + 6, e->df ? IP_DF : 0);
 	hdr[8] = e->ttl;
 	hdr[9] = tnl_is_udp(e->proto) ? TNL_IPPROTO_UDP : TNL_IPPROTO_GRE;
@@ -88,6 +88,19 @@ int tnl_build(const struct tnl_encap *e, const uint8_t *inner, size_t inner_len,
 		}
 	}
 	return (int)hlen;
+}
+
+int tnl_build_frame(const struct tnl_encap *e, const uint8_t dst_mac[6], const uint8_t src_mac[6],
+                    const uint8_t *inner, size_t inner_len, uint8_t *hdr)
+{
+	int hlen = tnl_build(e, inner, inner_len, hdr + TNL_ETH_HLEN);
+
+	if (hlen < 0)
+		return hlen;
+	memcpy(hdr, dst_mac, 6);
+	memcpy(hdr + 6, src_mac, 6);
+	pb_put_be16(hdr + 12, 0x0800);
+	return TNL_ETH_HLEN + hlen;
 }
 
 uint16_t tnl_udp_src_port(const uint8_t *f, size_t len)

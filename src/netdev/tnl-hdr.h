@@ -38,6 +38,9 @@ enum tnl_proto {
 #define TNL_GENEVE_HLEN 8 /* without options */
 /* Largest outer header we build: IPv4 + UDP + Geneve + one 8-byte option. */
 #define TNL_MAX_HLEN (TNL_IPV4_HLEN + TNL_UDP_HLEN + TNL_GENEVE_HLEN + 4 + 8)
+#define TNL_ETH_HLEN 14
+/* Largest header tnl_build_frame() writes: Ethernet + TNL_MAX_HLEN. */
+#define TNL_MAX_FRAME_HLEN (TNL_ETH_HLEN + TNL_MAX_HLEN)
 
 /* Everything tnl_build() needs besides the inner frame. */
 struct tnl_encap {
@@ -46,6 +49,7 @@ struct tnl_encap {
 	uint8_t ttl;               /* outer TTL */
 	uint8_t tos;               /* outer TOS byte */
 	bool df;                   /* set Don't Fragment */
+	uint16_t ip_id;            /* IPv4 identification (0: a raw socket picks one) */
 	bool udp_csum;             /* compute the UDP checksum (else 0) */
 	uint16_t udp_src, udp_dst; /* UDP ports (VXLAN, Geneve) */
 	uint64_t key;              /* VNI (24 bits) or GRE key (32 bits, 0 = none) */
@@ -67,11 +71,18 @@ size_t tnl_hdr_len(const struct tnl_encap *e);
 
 /* Writes the outer header for 'e' (tnl_hdr_len(e) bytes) at 'hdr', for the
  * 'inner_len'-byte Ethernet frame 'inner' that follows it on the wire: IPv4
- * header with its checksum (ID 0), UDP with length and (if e->udp_csum) the
+ * header with its checksum (ID e->ip_id), UDP with length and (if e->udp_csum) the
  * checksum over the tunnel header and 'inner', then the tunnel header.
  * 'hdr' and 'inner' need not be contiguous.  Returns the header length, or
  * -EMSGSIZE if the outer packet would exceed 65535 bytes. */
 int tnl_build(const struct tnl_encap *e, const uint8_t *inner, size_t inner_len, uint8_t *hdr);
+
+/* Writes a whole Ethernet frame header for 'e' at 'hdr': Ethernet (destination
+ * 'dst_mac', source 'src_mac', type IPv4) followed by tnl_build()'s header,
+ * for sending on the underlay device itself (AF_PACKET).  Returns
+ * TNL_ETH_HLEN + tnl_hdr_len(e) (at most TNL_MAX_FRAME_HLEN) or -EMSGSIZE. */
+int tnl_build_frame(const struct tnl_encap *e, const uint8_t dst_mac[6], const uint8_t src_mac[6],
+                    const uint8_t *inner, size_t inner_len, uint8_t *hdr);
 
 /* A hash of the inner frame's addresses and ports (Ethernet, and IPv4/IPv6
  * with TCP/UDP/SCTP ports) mapped into the UDP source port range

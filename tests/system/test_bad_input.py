@@ -38,7 +38,7 @@ REFUSED = [
      "unknown port type 'bogus' (allowed: system, veth, tap, internal, vxlan, geneve, gre, tun)"),
     ("unknown-option", ["add-port", BR, "{x}", "type=internal", "foo=1"], 1,
      "unknown option 'foo' for add-port (allowed: type, peer, netns, ofport, remote_ip, "
-     "local_ip, key, dst_port, ttl, tos, mac, ip)"),
+     "local_ip, key, dst_port, ttl, tos, tx_path, mac, ip)"),
     ("peer-without-veth", ["add-port", BR, "{x}", "type=tap", "peer={xn}"], 1, "peer"),
     ("netns-without-veth", ["add-port", BR, "{x}", "type=internal", "netns={n1}"], 1, "netns"),
     ("veth-without-peer", ["add-port", BR, "{x}", "type=veth", "netns={n1}"], 1, "peer"),

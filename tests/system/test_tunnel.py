@@ -326,6 +326,111 @@ def test_mtu_drop_counted(topo):
     assert "exceeds the path MTU" in d1.log_text()
 
 
+def ip_out_transmits(ns):
+    """The namespace's count of IPv4 packets the kernel's IP layer transmitted
+    (Ip: OutTransmits, Linux >= 6.3): frames sent with AF_PACKET are not in it."""
+    lines = [l.split() for l in ns_exec(ns, "cat", "/proc/net/snmp").stdout.splitlines()
+             if l.startswith("Ip:")]
+    row = dict(zip(lines[0][1:], lines[1][1:]))
+    return int(row["OutTransmits"]) if "OutTransmits" in row else None
+
+
+def link_mac(ns, dev):
+    return json.loads(ns_exec(ns, "ip", "-j", "link", "show", dev).stdout)[0]["address"]
+
+
+def flood_ping(ns, addr, count=30):
+    ns_exec(ns, "ping", "-q", "-c", str(count), "-i", "0.01", "-W", "1", addr, check=False,
+            timeout=20)
+
+
+def test_frames_on_underlay_follow_neighbour(topo):
+    """Once the remote's MAC is resolved, encapsulated frames are sent on the underlay
+    device itself (tnl_tx_packet; the kernel's IP layer does not see them), and a changed
+    neighbour MAC is followed within the 2 s refresh."""
+    t = topo
+    h1, h2, d1, d2, g1, g2 = two_hosts(t, "vxlan", ("key=5",), ("key=5",))
+    u1, u2 = t.name("u1"), t.name("u2")
+    ping_until(g1, "10.1.0.2")
+    # The MAC is picked up at most 0.2 s after the kernel resolved it.
+    assert wait_for(lambda: (flood_ping(g1, "10.1.0.2", 3) or
+                             port_stats(d1, "br0", "tnl")["tnl_tx_packet"] > 0), 5), \
+        port_stats(d1, "br0", "tnl")
+    s0, ip0 = port_stats(d1, "br0", "tnl"), ip_out_transmits(h1)
+    flood_ping(g1, "10.1.0.2", 30)
+    s1, ip1 = port_stats(d1, "br0", "tnl"), ip_out_transmits(h1)
+    assert s1["tnl_tx_packet"] - s0["tnl_tx_packet"] >= 30, (s0, s1)
+    assert s1["tnl_tx_kernel"] - s0["tnl_tx_kernel"] <= 1, (s0, s1)
+    assert s1["tnl_tx_packet"] + s1["tnl_tx_kernel"] == s1["tx_packets"], s1
+    if ip0 is not None:
+        assert ip1 - ip0 < 5, "the kernel's IP layer sent %d packets" % (ip1 - ip0)
+    mac2 = link_mac(h2, u2)
+    assert "sending frames on %s to next hop %s at %s" % (u1, UNDER2, mac2) in d1.log_text()
+
+    # The peer's MAC changes (the kernel learns it, as from a gratuitous ARP).
+    new = "02:00:00:00:99:99"
+    ns_exec(h2, "ip", "link", "set", u2, "address", new)
+    ns_exec(h1, "ip", "neigh", "replace", UNDER2, "lladdr", new, "dev", u1, "nud", "reachable")
+    t0 = time.monotonic()
+    k0 = port_stats(d1, "br0", "tnl")["tnl_tx_kernel"]
+    assert wait_for(lambda: ping(g1, "10.1.0.2", count=1, check=False), 6, 0.05)
+    took = time.monotonic() - t0
+    assert took < 2 + 1.5, "the new neighbour MAC was used after %.1f s" % took
+    assert "to next hop %s at %s" % (UNDER2, new) in d1.log_text()
+    flood_ping(g1, "10.1.0.2", 10)
+    s2 = port_stats(d1, "br0", "tnl")
+    assert s2["tnl_tx_packet"] > s1["tnl_tx_packet"] + 10 and s2["tnl_tx_kernel"] <= k0 + 1, s2
+
+
+def test_tx_path_kernel(topo):
+    """tx_path=kernel: every frame goes through the raw socket (and the kernel's IP layer)."""
+    t = topo
+    h1, h2, d1, d2, g1, g2 = two_hosts(t, "gre", ("key=5", "tx_path=kernel"), ("key=5",))
+    ping_until(g1, "10.1.0.2")
+    ip0 = ip_out_transmits(h1)
+    flood_ping(g1, "10.1.0.2", 20)
+    s = port_stats(d1, "br0", "tnl")
+    assert s["tnl_tx_packet"] == 0 and s["tnl_tx_kernel"] == s["tx_packets"] >= 20, s
+    if ip0 is not None:
+        assert ip_out_transmits(h1) - ip0 >= 20
+    # d2 (the default) sends on the underlay.
+    assert port_stats(d2, "br0", "tnl")["tnl_tx_packet"] > 0
+    rc, out, err = d1.pbctl("add-port", "br0", "bad", "type=vxlan", "remote_ip=10.0.0.9",
+                            "tx_path=fast")
+    assert rc != 0 and "tx_path" in err, err
+
+
+def test_routed_underlay(topo):
+    """The remotes are on other subnets behind a router: frames go to the gateway's MAC."""
+    t = topo
+    h1, r, h2 = t.ns("h1"), t.ns("r"), t.ns("h2")
+    a1, a2 = "10.99.0.1", "10.98.0.2"
+    gw1, gw2 = "10.99.0.254", "10.98.0.254"
+    for (na, nb, da, db, ia, ib) in ((h1, r, "u1", "r1", a1, gw1), (h2, r, "u2", "r2", a2, gw2)):
+        run(["ip", "link", "add", t.name(da), "netns", na, "type", "veth", "peer", "name",
+             t.name(db), "netns", nb])
+        for ns, dev, ip in ((na, t.name(da), ia), (nb, t.name(db), ib)):
+            ns_exec(ns, "ip", "addr", "add", ip + "/24", "dev", dev)
+            ns_exec(ns, "ip", "link", "set", dev, "up")
+    ns_exec(r, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+    ns_exec(h1, "ip", "route", "add", "10.98.0.0/24", "via", gw1)
+    ns_exec(h2, "ip", "route", "add", "10.99.0.0/24", "via", gw2)
+    d1, d2 = t.daemon(h1), t.daemon(h2)
+    for d in (d1, d2):
+        d.pbctl_ok("add-br", "br0")
+    g1 = guest(t, d1, "br0", h1, "g1", "10.1.0.1", 1400)
+    guest(t, d2, "br0", h2, "g2", "10.1.0.2", 1400)
+    d1.pbctl_ok("add-port", "br0", "tnl", "type=geneve", "remote_ip=" + a2, "key=9")
+    d2.pbctl_ok("add-port", "br0", "tnl", "type=geneve", "remote_ip=" + a1, "key=9")
+    ping_until(g1, "10.1.0.2")
+    assert wait_for(lambda: (flood_ping(g1, "10.1.0.2", 3) or
+                             port_stats(d1, "br0", "tnl")["tnl_tx_packet"] > 0), 5)
+    mac = link_mac(r, t.name("r1"))
+    assert "sending frames on %s to next hop %s at %s" % (t.name("u1"), gw1, mac) \
+        in d1.log_text()
+    iperf(t, g1, "10.1.0.1", t.name("g2"))
+
+
 MALFORMED = r"""
 import sys
 from scapy.all import IP, UDP, Raw, send, conf

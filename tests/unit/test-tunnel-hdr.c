@@ -1,7 +1,7 @@
 /* test-tunnel-hdr.c - unit tests for the tunnel headers (netdev/tnl-*.c):
  * VXLAN, Geneve and GRE built and parsed back, checksums, malformed and
- * truncated headers, the UDP source port hash, and the port option
- * splitter of netdev-tunnel.c. */
+ * truncated headers, the whole-frame builder (Ethernet + outer headers), the
+ * UDP source port hash, and the port option splitter of netdev-tunnel.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -115,6 +115,92 @@ static void test_vxlan(void **state)
 	/* Too short for a header and an Ethernet frame. */
 	for (size_t l = 0; l < 8 + 14; l++)
 		assert_int_equal(tnl_vxlan_parse(pkt + 28, l, &md), -EINVAL);
+}
+
+/* The IPv4 header checksum computed the slow way (RFC 1071: the ones'
+ * complement of the ones' complement sum of the 16-bit words, the checksum
+ * field taken as zero), independent of lib/csum. */
+static uint16_t ref_ipv4_csum(const uint8_t *h)
+{
+	uint32_t sum = 0;
+
+	for (int i = 0; i < 20; i += 2)
+		if (i != 10)
+			sum += (uint32_t)h[i] << 8 | h[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void test_build_frame(void **state)
+{
+	static const uint8_t dmac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01};
+	static const uint8_t smac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x02};
+	uint8_t inner[1600], hdr[TNL_MAX_FRAME_HLEN], ref[TNL_MAX_HLEN], pkt[1700];
+	const enum tnl_proto protos[] = {TNL_VXLAN, TNL_GENEVE, TNL_GRE};
+	const uint16_t ids[] = {0, 1, 0x1234, 0xffff};
+
+	(void)state;
+	for (size_t p = 0; p < 3; p++) {
+		for (size_t k = 0; k < 4; k++) {
+			size_t ilen = inner_frame(inner, (uint16_t)(1000 + k), 7 + 333 * k), len;
+			struct tnl_encap e = {.proto = protos[p],
+			                      .src = 0x0a630001,
+			                      .dst = 0xc0a8fe02 + (uint32_t)k,
+			                      .ttl = (uint8_t)(1 + 80 * k),
+			                      .tos = (uint8_t)(0x2e * k),
+			                      .df = k != 2,
+			                      .ip_id = ids[k],
+			                      .udp_csum = true,
+			                      .udp_src = 49152,
+			                      .udp_dst = 4789,
+			                      .key = 5 + k,
+			                      .gnv_data = k == 3 ? 0x0102030405060708 : 0};
+			int n = tnl_build_frame(&e, dmac, smac, inner, ilen, hdr);
+			const uint8_t *ip = hdr + TNL_ETH_HLEN;
+
+			assert_int_equal(n, TNL_ETH_HLEN + (int)tnl_hdr_len(&e));
+			assert_true(n <= TNL_MAX_FRAME_HLEN);
+			assert_memory_equal(hdr, dmac, 6);
+			assert_memory_equal(hdr + 6, smac, 6);
+			assert_int_equal(pb_get_be16(hdr + 12), 0x0800);
+			/* The same outer header as tnl_build()'s, after Ethernet. */
+			assert_int_equal(tnl_build(&e, inner, ilen, ref), n - TNL_ETH_HLEN);
+			assert_memory_equal(ip, ref, (size_t)n - TNL_ETH_HLEN);
+			/* IPv4: ID, flags, length, the header checksum. */
+			assert_int_equal(pb_get_be16(ip + 4), ids[k]);
+			assert_int_equal(pb_get_be16(ip + 6), e.df ? 0x4000 : 0);
+			assert_int_equal(pb_get_be16(ip + 2), n - TNL_ETH_HLEN + (int)ilen);
+			assert_int_equal(pb_get_be16(ip + 10), ref_ipv4_csum(ip));
+			assert_int_equal(csum(ip, 20), 0);
+			assert_int_equal(pb_get_be32(ip + 16), e.dst);
+			/* The whole frame parses back; the UDP checksum holds. */
+			len = (size_t)n - TNL_ETH_HLEN;
+			memcpy(pkt, ip, len);
+			memcpy(pkt + len, inner, ilen);
+			len += ilen;
+			if (protos[p] != TNL_GRE)
+				check_udp_csum(pkt, len);
+			{
+				uint32_t src, dst;
+				uint8_t proto;
+				size_t l4;
+
+				assert_int_equal(tnl_ipv4_parse(pkt, len, &src, &dst, &proto, &l4),
+				                 20);
+				assert_int_equal(l4, len - 20);
+			}
+		}
+	}
+	/* Too big for IPv4: refused, nothing assumed about 'hdr'. */
+	{
+		static uint8_t big[65536];
+		struct tnl_encap e = {.proto = TNL_VXLAN, .src = 1, .dst = 2, .ttl = 1};
+
+		assert_int_equal(tnl_build_frame(&e, dmac, smac, big, 65535 - 35, hdr), -EMSGSIZE);
+		assert_int_equal(tnl_build_frame(&e, dmac, smac, big, 65535 - 36, hdr),
+		                 TNL_ETH_HLEN + 36);
+	}
 }
 
 static void test_geneve(void **state)
@@ -369,7 +455,7 @@ int main(void)
 	        cmocka_unit_test(test_vxlan),          cmocka_unit_test(test_geneve),
 	        cmocka_unit_test(test_geneve_options), cmocka_unit_test(test_gre),
 	        cmocka_unit_test(test_ipv4_parse),     cmocka_unit_test(test_udp_src_port),
-	        cmocka_unit_test(test_options_split),
+	        cmocka_unit_test(test_options_split),  cmocka_unit_test(test_build_frame),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
