@@ -1,4 +1,5 @@
-# bench-lib.sh - shell functions shared by the bench scripts (e2e.sh, ofp-bench.sh): logging,
+# bench-lib.sh - shell functions shared by the bench scripts (e2e.sh, ofp-bench.sh,
+# tunnel.sh): logging,
 # running in a namespace, installing missing Debian packages, stopping a daemon by its pidfile.
 # Sourced (bash), not run: `. "$HERE/bench-lib.sh"`.
 

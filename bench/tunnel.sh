@@ -35,27 +35,7 @@ case $PB_BUILD in /*) ;; *) PB_BUILD=$REPO/$PB_BUILD ;; esac
 W=/tmp/pbtb-work
 G=pbtb-gen A=pbtb-a B=pbtb-b S=pbtb-sink
 
-log() { echo "[$(date +%T)] $*" >&2; }
-nsx() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@"
-}
-
-stop_pidfile() { # stop a daemon this script started (PID from its pidfile, name checked)
-	local pf=$1 name=$2 pid
-	[ -f "$pf" ] || return 0
-	pid=$(cat "$pf" 2>/dev/null)
-	if [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$name" ]; then
-		kill "$pid" 2>/dev/null
-		for _ in $(seq 1 30); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$pid" 2>/dev/null
-	fi
-	rm -f "$pf"
-}
+. "$HERE/bench-lib.sh" # log, nsx, stop_pidfile
 
 stop_gen() { # the generator's process group (setsid below), SIGINT then SIGKILL
 	[ -f $W/gen.pid ] || return 0
