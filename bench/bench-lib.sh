@@ -1,6 +1,6 @@
-# bench-lib.sh - shell functions shared by the bench scripts (e2e.sh, ofp-bench.sh,
-# tunnel.sh): logging,
-# running in a namespace, installing missing Debian packages, stopping a daemon by its pidfile.
+# bench-lib.sh - shell functions shared by the bench scripts (e2e.sh, ofp-bench.sh, tunnel.sh):
+# logging, running in a namespace, installing missing Debian packages, stopping a daemon by its
+# pidfile.
 # Sourced (bash), not run: `. "$HERE/bench-lib.sh"`.
 
 log() { echo "[$(date +%T)] $*" >&2; }
