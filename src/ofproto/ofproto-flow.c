@@ -600,31 +600,29 @@ void ofproto_flow_dump(struct ofproto *br, const struct flow_text_mod *filter,
                        struct ofproto_flow_info **flows, size_t *n_flows)
 {
 	struct ofproto_flow_info *v;
-	struct rule **rules;
-	uint64_t now = time_msec();
+	struct ofproto_rule_info *rules;
 	size_t n;
 
-	ofswitch_push_stats(br->sw); /* fresh counters */
-	pthread_mutex_lock(&br->mutex);
-	n = collect_sorted(br, filter, &rules);
+	/* The OpenFlow snapshot, formatted: a rule that keeps no packet or
+	 * byte count (all ones there) has a count that stays 0. */
+	ofproto_rule_dump(br, filter, &rules, &n);
 	v = xcalloc(n ? n : 1, sizeof *v);
 	for (size_t i = 0; i < n; i++) {
-		const struct rule *r = rules[i];
+		const struct ofproto_rule_info *r = &rules[i];
 
 		v[i].table_id = r->table_id;
 		v[i].priority = r->priority;
 		v[i].cookie = r->cookie;
-		v[i].packets = r->packets;
-		v[i].bytes = r->bytes;
-		v[i].duration = (double)(now - r->created_ms) / 1000.0;
+		v[i].packets = r->flags & OFPFF_NO_PKT_COUNTS ? 0 : r->packets;
+		v[i].bytes = r->flags & OFPFF_NO_BYT_COUNTS ? 0 : r->bytes;
+		v[i].duration = r->duration_sec + r->duration_nsec / 1e9;
 		v[i].idle_timeout = r->idle_timeout;
 		v[i].hard_timeout = r->hard_timeout;
 		v[i].flags = r->flags;
 		v[i].text = flow_text_format_rule(&r->match, r->priority, r->ofpacts,
 		                                  r->ofpacts_len, &br->names);
 	}
-	pthread_mutex_unlock(&br->mutex);
-	free(rules);
+	ofproto_rule_info_free(rules, n);
 	*flows = v;
 	*n_flows = n;
 }
